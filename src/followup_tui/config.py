@@ -1,0 +1,498 @@
+"""The desk's settings file, read once at start and changed by ``followup config set``.
+
+Settings are a frozen ``Config`` so that a screen or a worker thread can hold one without
+anyone changing it underneath; a new value means a new object. Every bad value is refused
+at load time with the dotted key that names it, because a clerk fixing a config file over
+SSH needs to know which line to look at, and a desk that starts with a half-understood
+setting is worse than one that does not start. The CLI reads this before the first frame,
+so it imports nothing heavy (tomli_w only when a file is written).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+# i18n is standard-library only and cheap; importing it keeps one list of languages.
+from followup_tui.i18n import LANGUAGES
+
+APP_NAME = "followup-tui"
+AUTO_LANGUAGE = "auto"
+
+ORDER_STATUSES: tuple[str, ...] = (
+    "draft", "confirmed", "materials", "production", "qc", "packed", "shipped",
+    "in_transit", "delivered", "accepted", "closed", "on_hold", "cancelled",
+)  # fmt: skip
+VIEW_STATUSES: tuple[str, ...] = ("open", "all", *ORDER_STATUSES)
+SORT_COLUMNS: tuple[str, ...] = (
+    "order_no", "customer", "product", "quantity", "due_date", "days_left", "status", "owner",
+)  # fmt: skip
+MAX_REFRESH_SECONDS = 3600.0
+OWNER_EXPECTED = '"all", "me" or a clerk\'s name'
+CALENDAR_EXPECTED = 'a calendar name such as "mon-fri"'
+
+_TOP_KEYS: tuple[str, ...] = (
+    "language", "timezone", "refresh_seconds", "calendar", "store", "keymap", "views",
+)  # fmt: skip
+_VIEW_FIELDS: tuple[str, ...] = ("status", "owner", "sort", "descending", "filter")
+_SETTABLE = (
+    "language, timezone, refresh_seconds, calendar, store, keymap.<id>, views.<name>.<field>"
+)
+_HEADER = (
+    "# Written by `followup config set`; comments were not kept."
+    " 由 `followup config set` 写入，原注释未保留。\n"
+)
+
+
+class ConfigError(Exception):
+    """A setting the desk cannot use. ``key`` is the dotted key ("views.mine.sort"), or ""
+    when the whole file is at fault, so the CLI can point at the line and tests can tell
+    errors apart without parsing text; ``path`` is set when the error came from a file."""
+
+    def __init__(self, key: str, detail: str, path: Path | None = None) -> None:
+        self.key = key
+        self.detail = detail
+        self.path = path
+        super().__init__(f"{key}: {detail}" if key else detail)
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """A named way of looking at the order queue, so a clerk's "this week" survives restarts."""
+
+    name: str
+    status: str = "open"
+    owner: str = "all"
+    sort: str = "due_date"
+    descending: bool = False
+    filter: str = ""
+
+
+def _default_views() -> Mapping[str, SavedView]:
+    return {"open": SavedView("open"), "mine": SavedView("mine", owner="me")}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the desk reads from the settings file; ``Config()`` is the default file."""
+
+    language: str | None = None
+    timezone: str = "Asia/Shanghai"
+    refresh_seconds: float = 2.0
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    views: Mapping[str, SavedView] = field(default_factory=_default_views)
+    calendar: str = "mon-fri"
+    store: str | None = None
+
+    def __post_init__(self) -> None:
+        # Frozen is shallow; copy the mappings behind read-only proxies so that it is not.
+        object.__setattr__(self, "keymap", MappingProxyType(dict(self.keymap)))
+        object.__setattr__(self, "views", MappingProxyType(dict(self.views)))
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``FOLLOWUP_CONFIG`` first, so a test or a second desk never touches the real file."""
+    override = (os.environ if environ is None else environ).get("FOLLOWUP_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``FOLLOWUP_DATA_DIR`` first, for the same reason as ``config_path``."""
+    override = (os.environ if environ is None else environ).get("FOLLOWUP_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
+    return data_dir(environ) / "desk.db"
+
+
+def _show(value: object) -> str:
+    """Quote a bad value the way the user would have typed it in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping | list):
+        return "a table" if isinstance(value, Mapping) else "a list"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # "-1" typed at `config set` reads back as -1, not -1.0
+    return str(value)
+
+
+def _bad(key: str, expected: str, value: object) -> ConfigError:
+    return ConfigError(key, f"expected {expected}, got {_show(value)}")
+
+
+def _has_control(text: str) -> bool:
+    # Terminal escapes in a setting would reach the screen when it is shown.
+    return any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in text)
+
+
+def _text(
+    key: str, value: object, expected: str, *, empty: bool = False, spaces: bool = True
+) -> str:
+    if (
+        not isinstance(value, str)
+        or (not empty and not value.strip())
+        or _has_control(value)
+        or (not spaces and any(char.isspace() for char in value))
+    ):
+        raise _bad(key, expected, value)
+    return value
+
+
+def _reject_unknown(prefix: str, table: Mapping[str, object], allowed: tuple[str, ...]) -> None:
+    for name in table:
+        if name not in allowed:
+            key = f"{prefix}.{name}" if prefix else name
+            raise ConfigError(key, f"unknown setting; expected one of {', '.join(allowed)}")
+
+
+def _language(value: object) -> str | None:
+    expected = ", ".join(f'"{code}"' for code in LANGUAGES) + f' or "{AUTO_LANGUAGE}"'
+    if value == AUTO_LANGUAGE:
+        return None
+    if isinstance(value, str) and value in LANGUAGES:
+        return value
+    raise _bad("language", expected, value)
+
+
+def _timezone(value: object) -> str:
+    expected = 'an IANA time zone name such as "Asia/Shanghai"'
+    name = _text("timezone", value, expected)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise _bad("timezone", expected, value) from exc
+    return name
+
+
+def _refresh_seconds(value: object) -> float:
+    key = "refresh_seconds"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise _bad(key, "a number of seconds greater than 0", value)
+    if value > MAX_REFRESH_SECONDS:
+        raise _bad(key, "a number of seconds at most 3600 (one hour)", value)
+    return float(value)
+
+
+def _flatten_keymap(prefix: str, table: Mapping[str, object], out: dict[str, object]) -> None:
+    """Accept ``orders.advance = "a"`` unquoted too: TOML reads it as a nested table."""
+    for name, value in table.items():
+        binding = f"{prefix}.{name}" if prefix else name
+        if isinstance(value, Mapping):
+            _flatten_keymap(binding, value, out)
+        elif binding in out:
+            raise ConfigError(f"keymap.{binding}", "is set twice")
+        else:
+            out[binding] = value
+
+
+def _keymap(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _bad("keymap", 'a table of binding id = key, such as "orders.advance" = "a"', value)
+    flat: dict[str, object] = {}
+    _flatten_keymap("", value, flat)
+    keymap: dict[str, str] = {}
+    for binding, keys in flat.items():
+        key = f"keymap.{binding}"
+        _text(key, binding, 'a binding id such as "orders.advance"', spaces=False)
+        keymap[binding] = _text(key, keys, 'a key such as "a" or "ctrl+z"', spaces=False)
+    return keymap
+
+
+def _view(name: str, value: object) -> SavedView:
+    prefix = f"views.{name}"
+    if not name.strip() or "." in name or _has_control(name):
+        raise _bad(prefix, "a view name without dots", name)
+    if not isinstance(value, Mapping):
+        raise _bad(prefix, "a table of view settings", value)
+    _reject_unknown(prefix, value, _VIEW_FIELDS)
+    default = SavedView(name)
+    status = value.get("status", default.status)
+    if status not in VIEW_STATUSES:
+        expected = '"open", "all" or an order status (' + ", ".join(ORDER_STATUSES) + ")"
+        raise _bad(f"{prefix}.status", expected, status)
+    sort = value.get("sort", default.sort)
+    if sort not in SORT_COLUMNS:
+        raise _bad(f"{prefix}.sort", "one of " + ", ".join(SORT_COLUMNS), sort)
+    descending = value.get("descending", default.descending)
+    if not isinstance(descending, bool):
+        raise _bad(f"{prefix}.descending", "true or false", descending)
+    owner = _text(f"{prefix}.owner", value.get("owner", default.owner), OWNER_EXPECTED)
+    filter_text = _text(f"{prefix}.filter", value.get("filter", ""), "filter text", empty=True)
+    return SavedView(str(name), str(status), owner, str(sort), descending, filter_text)
+
+
+def _views(value: object) -> dict[str, SavedView]:
+    if not isinstance(value, Mapping):
+        raise _bad("views", "a table of saved views such as [views.mine]", value)
+    return {str(name): _view(str(name), table) for name, table in value.items()}
+
+
+def config_from_dict(data: Mapping[str, Any]) -> Config:
+    """Validate a parsed file; a key that is absent keeps its default."""
+    _reject_unknown("", data, _TOP_KEYS)
+    default = Config()
+    store = data.get("store")
+    return Config(
+        language=_language(data["language"]) if "language" in data else default.language,
+        timezone=_timezone(data.get("timezone", default.timezone)),
+        refresh_seconds=_refresh_seconds(data.get("refresh_seconds", default.refresh_seconds)),
+        keymap=_keymap(data["keymap"]) if "keymap" in data else default.keymap,
+        views=_views(data["views"]) if "views" in data else default.views,
+        calendar=_text("calendar", data.get("calendar", default.calendar), CALENDAR_EXPECTED),
+        store=None if store is None else _text("store", store, "a file path or a SQLAlchemy URL"),
+    )
+
+
+def config_to_dict(config: Config) -> dict[str, Any]:
+    """Plain data for ``--json`` (stable keys; ``null`` means "the default") and the writer."""
+    return {
+        "language": config.language,
+        "timezone": config.timezone,
+        "refresh_seconds": config.refresh_seconds,
+        "calendar": config.calendar,
+        "store": config.store,
+        "keymap": dict(config.keymap),
+        "views": {
+            name: {field_name: getattr(view, field_name) for field_name in _VIEW_FIELDS}
+            for name, view in config.views.items()
+        },
+    }
+
+
+DEFAULT_FILE = """\
+# followup-tui settings. 跟单台设置。
+# Edit this file, or run `followup config set KEY VALUE` (which rewrites it without comments).
+# 可直接编辑本文件，或运行 `followup config set 键 值`（会重写本文件，注释不保留）。
+
+# Interface language: "zh_CN", "en", or "auto" to follow the system locale.
+# 界面语言："zh_CN"、"en"，或 "auto"（跟随系统区域设置）。
+language = "auto"
+
+# Time zone for showing times and counting business hours (an IANA name).
+# 显示时间和计算工作时间所用的时区（IANA 名称）。
+timezone = "Asia/Shanghai"
+
+# How often live views look for changes, in seconds (more than 0, at most 3600).
+# 实时视图检查更新的间隔，单位为秒（大于 0，不超过 3600）。
+refresh_seconds = 2.0
+
+# Business calendar for SLA clocks and due dates (working hours, holidays, make-up workdays).
+# 工作日历，用于 SLA 计时和交期（工作时段、节假日、调休）。
+calendar = "mon-fri"
+
+# Where orders are kept: a file path or a SQLAlchemy URL (postgresql+psycopg://host/db).
+# Left out, the desk uses desk.db in its data folder; --db and FOLLOWUP_DB win over it.
+# 数据存放位置：文件路径或 SQLAlchemy URL。
+# 不设置则使用数据目录中的 desk.db；--db 与 FOLLOWUP_DB 优先。
+# store = "/srv/followup/desk.db"
+
+# Key bindings, binding id = key, e.g. "orders.advance" = "a" or "orders.undo" = "ctrl+z".
+# 快捷键：绑定编号 = 按键。
+[keymap]
+# "orders.advance" = "a"
+
+# Saved views of the order queue; each [views.NAME] table may set:
+#   status      "open", "all", or one order status (draft, confirmed, materials, production,
+#               qc, packed, shipped, in_transit, delivered, accepted, closed, on_hold, cancelled)
+#   owner       "all", "me", or a clerk's name
+#   sort        order_no, customer, product, quantity, due_date, days_left, status or owner
+#   descending  true for the largest first
+#   filter      text the queue is narrowed to
+# 订单队列的保存视图。每个 [views.名称] 可设置：状态 status、跟单员 owner、
+# 排序列 sort、倒序 descending、筛选文字 filter。
+
+# Every open order. 所有未结订单。
+[views.open]
+status = "open"
+owner = "all"
+sort = "due_date"
+descending = false
+filter = ""
+
+# My open orders. 我的未结订单。
+[views.mine]
+status = "open"
+owner = "me"
+sort = "due_date"
+descending = false
+filter = ""
+"""
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Replace the file in one step, so a desk starting meanwhile never reads half of it."""
+    target = Path(os.path.realpath(path))  # keep a symlinked config (dotfile repos) a symlink
+    folder = target.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    # mkstemp creates the file 0600: the store URL may carry a database password.
+    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, target)
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+
+
+def _read_raw(path: Path, *, create: bool) -> dict[str, Any] | None:
+    """The file's TOML as data, or None when it is absent and must not be created."""
+    try:
+        if not path.exists():
+            if not create:
+                return None
+            _write_atomic(path, DEFAULT_FILE)
+        with path.open("rb") as source:
+            return tomllib.load(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("", f"{path}: not valid TOML: {exc}", path) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("", f"{path}: not UTF-8 text", path) from exc
+    except OSError as exc:
+        raise ConfigError("", f"{path}: {exc.strerror or exc}", path) from exc
+
+
+def _validate(path: Path, data: Mapping[str, Any]) -> Config:
+    try:
+        return config_from_dict(data)
+    except ConfigError as exc:
+        exc.path = path
+        raise
+
+
+def load_config(path: Path, *, create: bool = True) -> Config:
+    """Read the settings; a first run writes the commented default file to edit later.
+
+    With ``create=False`` a missing file means the defaults, so read-only uses (``watch``,
+    ``locate``) never write into a supervisor's home directory.
+    """
+    data = _read_raw(path, create=create)
+    return Config() if data is None else _validate(path, data)
+
+
+def _write_config(path: Path, config: Config) -> None:
+    import tomli_w
+
+    document = config_to_dict(config)
+    document["language"] = config.language or AUTO_LANGUAGE
+    if config.store is None:
+        del document["store"]
+    try:
+        _write_atomic(path, _HEADER + "\n" + tomli_w.dumps(document))
+    except OSError as exc:
+        raise ConfigError("", f"{path}: cannot write: {exc.strerror or exc}", path) from exc
+
+
+def _unknown(key: str) -> ConfigError:
+    known = ", ".join(_VIEW_FIELDS) if key.startswith("views.") else _SETTABLE
+    return ConfigError(key, f"unknown setting; expected one of {known}")
+
+
+def _parse_raw(key: str, field_name: str, raw: str) -> object:
+    """Turn the command-line text into the TOML type the key holds."""
+    if field_name == "refresh_seconds":
+        try:
+            return float(raw)
+        except ValueError:
+            raise _bad(key, "a number of seconds greater than 0", raw) from None
+    if field_name == "descending":
+        if raw.strip().lower() not in ("true", "false"):
+            raise _bad(key, "true or false", raw)
+        return raw.strip().lower() == "true"
+    return raw
+
+
+def _with_value(data: Mapping[str, Any], key: str, raw: str) -> dict[str, Any]:
+    """Apply one change to the file's raw data; validation comes after, on the whole file."""
+    updated: dict[str, Any] = copy.deepcopy(dict(data))
+    parts = key.split(".")
+    if key in ("language", "timezone", "refresh_seconds", "calendar"):
+        updated[key] = _parse_raw(key, key, raw)
+    elif key == "store":
+        if raw:
+            updated["store"] = raw
+        else:
+            updated.pop("store", None)  # "" goes back to the default store
+    elif parts[0] == "keymap" and len(parts) > 1:
+        current = updated.get("keymap", {})
+        if not isinstance(current, Mapping):
+            raise _bad("keymap", "a table of binding id = key", current)
+        flat: dict[str, object] = {}
+        _flatten_keymap("", current, flat)
+        flat[key.removeprefix("keymap.")] = raw
+        updated["keymap"] = flat
+    elif parts[0] == "views" and len(parts) == 3:
+        name, field_name = parts[1], parts[2]
+        if field_name not in _VIEW_FIELDS:
+            raise _unknown(key)
+        if "views" not in updated:  # absent means the defaults; keep them
+            updated["views"] = config_to_dict(Config())["views"]
+        views = updated["views"]
+        if not isinstance(views, dict):
+            raise _bad("views", "a table of saved views such as [views.mine]", views)
+        view = views.setdefault(name, {})
+        if not isinstance(view, dict):
+            raise _bad(f"views.{name}", "a table of view settings", view)
+        view[field_name] = _parse_raw(key, field_name, raw)
+    else:
+        raise _unknown(key)
+    return updated
+
+
+def set_config_value(path: Path, key: str, raw_value: str) -> Config:
+    """Change one setting; the file is rewritten only if the whole result is valid.
+
+    The change is applied to the file's raw data, not to a loaded ``Config``, so that
+    ``config set`` can repair the one bad value that keeps the desk from starting. A missing
+    file counts as the defaults, and a refused value creates no file either.
+    """
+    data = _read_raw(path, create=False) or {}
+    config = _validate(path, _with_value(data, key, raw_value))
+    _write_config(path, config)
+    return config
+
+
+def get_config_value(config: Config, key: str) -> str:
+    """The value as ``config set`` would accept it back."""
+    parts = key.split(".")
+    if key == "language":
+        return config.language or AUTO_LANGUAGE
+    if key in ("timezone", "calendar"):
+        return str(getattr(config, key))
+    if key == "refresh_seconds":
+        return repr(config.refresh_seconds)
+    if key == "store":
+        return config.store or ""
+    if parts[0] == "keymap" and len(parts) > 1:
+        binding = key.removeprefix("keymap.")
+        if binding not in config.keymap:
+            raise ConfigError(key, "not set in the config; the desk's default key applies")
+        return config.keymap[binding]
+    if parts[0] == "views" and len(parts) == 3 and parts[2] in _VIEW_FIELDS:
+        view = config.views.get(parts[1])
+        if view is None:
+            raise ConfigError(key, f"no saved view named {_show(parts[1])}")
+        value = getattr(view, parts[2])
+        return _show(value) if isinstance(value, bool) else str(value)
+    raise _unknown(key)

@@ -1,0 +1,240 @@
+"""What makes an order valid, and how its dates read to a clerk.
+
+Validation collects every problem at once, each naming its field, so the form can mark
+all of them in one pass instead of making the clerk fix one error at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from followup_tui.domain.errors import FollowupError, Problem
+from followup_tui.domain.text import find_control_character
+
+CURRENCIES: frozenset[str] = frozenset(
+    {"CNY", "USD", "EUR", "HKD", "JPY", "GBP", "KRW", "AUD", "CAD", "SGD", "CHF", "TWD"}
+)
+INCOTERMS: tuple[str, ...] = (
+    "EXW",
+    "FCA",
+    "FAS",
+    "FOB",
+    "CFR",
+    "CIF",
+    "CPT",
+    "CIP",
+    "DAP",
+    "DPU",
+    "DDP",
+)
+PAYMENT_TERMS: tuple[str, ...] = ("T/T", "L/C", "D/P", "D/A", "O/A", "CAD")
+UNITS: tuple[str, ...] = ("pcs", "set", "kg", "m", "box", "carton", "roll", "pair", "t")
+QUANTITY_PLACES = 3
+PRICE_PLACES = 4
+ORDER_NO_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{1,39}$")
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class NoteKind(StrEnum):
+    CALL = "call"
+    EMAIL = "email"
+    VISIT = "visit"
+    INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    product: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    currency: str
+    spec: str = ""
+    requested_date: date | None = None
+    confirmed_date: date | None = None
+
+
+@dataclass(frozen=True)
+class OrderDraft:
+    """An order as a clerk enters it, before it has an id."""
+
+    order_no: str
+    customer: str
+    owner: str
+    order_date: date
+    requested_date: date
+    lines: Sequence[LineDraft]
+    confirmed_date: date | None = None
+    priority: Priority = Priority.NORMAL
+    incoterm: str = "FOB"
+    payment_terms: str = "T/T"
+    packaging: str = ""
+    labels: str = ""
+    technical: str = ""
+    customer_po: str = ""
+
+
+def parse_decimal(raw: str, *, field: str, places: int) -> Decimal:
+    """Parse a typed number (with thousands separators) or say which field is wrong."""
+    text = raw.strip().replace(",", "").replace("，", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise FollowupError("error.not_a_number", field=field, value=raw) from None
+    if not value.is_finite():
+        raise FollowupError("error.not_a_number", field=field, value=raw)
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise FollowupError("error.too_many_places", field=field, places=places)
+    return value
+
+
+def parse_date(raw: str, *, field: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise FollowupError("error.not_a_date", field=field, value=raw) from None
+
+
+def _text_problems(name: str, value: str, *, required: bool, limit: int) -> list[Problem]:
+    if find_control_character(value) is not None:
+        return [Problem("error.control_character_short", name)]
+    if required and not value.strip():
+        return [Problem("error.required", name)]
+    if len(value.strip()) > limit:
+        return [Problem("error.too_long", name, {"limit": limit})]
+    return []
+
+
+def line_problems(index: int, line: LineDraft, order_date: date) -> list[Problem]:
+    prefix = f"lines.{index}."
+    found = _text_problems(prefix + "product", line.product, required=True, limit=120)
+    found += _text_problems(prefix + "spec", line.spec, required=False, limit=200)
+    if line.quantity <= 0:
+        found.append(Problem("error.quantity_positive", prefix + "quantity"))
+    if line.unit_price < 0:
+        found.append(Problem("error.price_negative", prefix + "unit_price"))
+    if line.currency not in CURRENCIES:
+        found.append(
+            Problem(
+                "error.unknown_currency",
+                prefix + "currency",
+                {"value": line.currency, "allowed": ", ".join(sorted(CURRENCIES))},
+            )
+        )
+    found += _text_problems(prefix + "unit", line.unit, required=True, limit=12)
+    if line.confirmed_date is not None and line.confirmed_date < order_date:
+        found.append(Problem("error.confirmed_before_order", prefix + "confirmed_date"))
+    return found
+
+
+def order_problems(draft: OrderDraft) -> list[Problem]:
+    """Every reason ``draft`` cannot be saved, each naming its field."""
+    found: list[Problem] = []
+    if not ORDER_NO_PATTERN.match(draft.order_no.strip()):
+        found.append(Problem("error.order_no_form", "order_no", {"value": draft.order_no}))
+    found += _text_problems("customer", draft.customer, required=True, limit=120)
+    found += _text_problems("owner", draft.owner, required=True, limit=60)
+    found += _text_problems("customer_po", draft.customer_po, required=False, limit=60)
+    for name, value in (
+        ("packaging", draft.packaging),
+        ("labels", draft.labels),
+        ("technical", draft.technical),
+    ):
+        found += _text_problems(name, value.replace("\n", " "), required=False, limit=2000)
+    if draft.incoterm not in INCOTERMS:
+        found.append(
+            Problem(
+                "error.unknown_incoterm",
+                "incoterm",
+                {"value": draft.incoterm, "allowed": ", ".join(INCOTERMS)},
+            )
+        )
+    if draft.payment_terms not in PAYMENT_TERMS:
+        found.append(
+            Problem(
+                "error.unknown_payment_terms",
+                "payment_terms",
+                {"value": draft.payment_terms, "allowed": ", ".join(PAYMENT_TERMS)},
+            )
+        )
+    if draft.requested_date < draft.order_date:
+        found.append(Problem("error.requested_before_order", "requested_date"))
+    if draft.confirmed_date is not None and draft.confirmed_date < draft.order_date:
+        found.append(Problem("error.confirmed_before_order", "confirmed_date"))
+    if not draft.lines:
+        found.append(Problem("error.no_lines", "lines"))
+    for index, line in enumerate(draft.lines):
+        found += line_problems(index, line, draft.order_date)
+    return found
+
+
+def validate_order(draft: OrderDraft) -> None:
+    """Raise one error carrying every problem, or return quietly."""
+    problems = order_problems(draft)
+    if problems:
+        first = problems[0]
+        raise FollowupError(
+            first.key, field=first.field, problems=tuple(problems), **dict(first.params)
+        )
+
+
+def due_date(confirmed: date | None, requested: date) -> date:
+    """The date the clerk is held to: what we promised, else what the customer asked."""
+    return confirmed if confirmed is not None else requested
+
+
+def days_left(due: date, today: date) -> int:
+    """Calendar days until ``due`` (negative when late). Business days come with the
+    calendar (issue 3)."""
+    return (due - today).days
+
+
+class Urgency(StrEnum):
+    LATE = "late"
+    AT_RISK = "at_risk"
+    ON_TRACK = "on_track"
+    DONE = "done"
+
+
+AT_RISK_DAYS = 3
+
+
+def urgency(days: int, *, open_order: bool) -> Urgency:
+    if not open_order:
+        return Urgency.DONE
+    if days < 0:
+        return Urgency.LATE
+    if days <= AT_RISK_DAYS:
+        return Urgency.AT_RISK
+    return Urgency.ON_TRACK
+
+
+def summarise_lines(lines: Sequence[LineDraft]) -> tuple[str, Decimal, str, Decimal, str]:
+    """Lead product, total quantity, unit ('' when mixed), amount, currency ('' when mixed).
+
+    The queue shows one line per order; these denormalised figures let it sort and page
+    by an index instead of joining the lines of a million orders.
+    """
+    lead = lines[0].product if lines else ""
+    units = {line.unit for line in lines}
+    currencies = {line.currency for line in lines}
+    quantity = sum((line.quantity for line in lines), Decimal(0))
+    amount = sum((line.quantity * line.unit_price for line in lines), Decimal(0))
+    return (
+        lead,
+        quantity,
+        units.pop() if len(units) == 1 else "",
+        amount,
+        currencies.pop() if len(currencies) == 1 else "",
+    )

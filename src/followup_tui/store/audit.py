@@ -1,0 +1,88 @@
+"""The change log, written by a flush hook in the same transaction as the change.
+
+Writing it from the session rather than from each service means no workflow can forget
+it: any insert, update or delete of an ``Audited`` model leaves a row with the field-level
+diff (``{"field": [old, new]}``), the actor and the time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, inspect
+from sqlalchemy.orm import Session, UOWTransaction
+
+from followup_tui.store.models import Audited, ChangeLog
+
+_SKIPPED_FIELDS = frozenset({"version", "updated_at", "name_folded", "order_no_rev"})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _column_diff(obj: Audited, *, mode: str) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    diff: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _SKIPPED_FIELDS:
+            continue
+        history = state.attrs[attr.key].history
+        if mode == "insert":
+            value = getattr(obj, attr.key)
+            if value not in (None, ""):
+                diff[attr.key] = [None, _jsonable(value)]
+        elif mode == "delete":
+            value = (
+                history.unchanged[0]
+                if history.unchanged
+                else (history.deleted[0] if history.deleted else None)
+            )
+            diff[attr.key] = [_jsonable(value), None]
+        elif history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                diff[attr.key] = [_jsonable(old), _jsonable(new)]
+    return diff
+
+
+def write_change_log(session: Session, _context: UOWTransaction) -> None:
+    """after_flush hook: collect diffs of audited objects and insert the log rows."""
+    actor = str(session.info.get("actor", "?"))
+    now = session.info.get("now")
+    if now is None:
+        raise RuntimeError("a write session must carry 'now' in session.info")
+    rows: list[dict[str, Any]] = []
+    for mode, objects in (
+        ("insert", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            if mode == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            diff = _column_diff(obj, mode=mode)
+            if mode == "update" and not diff:
+                continue
+            rows.append(
+                {
+                    "at": now,
+                    "actor": actor,
+                    "entity": type(obj).__audit_entity__,
+                    "entity_id": int(obj.id),  # type: ignore[attr-defined]
+                    "action": mode,
+                    "diff": json.dumps(diff, ensure_ascii=False, sort_keys=True),
+                }
+            )
+    if rows:
+        session.connection().execute(insert(ChangeLog), rows)

@@ -1,0 +1,208 @@
+"""The tables, as typed SQLAlchemy 2 models.
+
+Orders carry a few denormalised columns (customer name, lead product, totals, due date,
+status rank, reversed order number) because the queue pages through up to a million
+orders by an index on each sortable column; a join per page would defeat the index.
+Services keep them in step with the lines and the customer when they write.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from followup_tui.store.types import ScaledDecimal, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+QUANTITY = ScaledDecimal(3)
+MONEY = ScaledDecimal(4)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Audited:
+    """Marker: every insert, update and delete of these models is written to change_log."""
+
+    __audit_entity__: str = ""
+
+
+class Customer(Audited, Base):
+    __tablename__ = "customers"
+    __audit_entity__ = "customer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name_initials: Mapped[str] = mapped_column(String(120), index=True, default="")
+    name_folded: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(60), default="")
+    language: Mapped[str] = mapped_column(String(8), default="zh_CN")
+    key_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Supplier(Audited, Base):
+    __tablename__ = "suppliers"
+    __audit_entity__ = "supplier"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name_initials: Mapped[str] = mapped_column(String(120), index=True, default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Product(Audited, Base):
+    """The product master: lines copy the name and spec, and point here for search."""
+
+    __tablename__ = "products"
+    __audit_entity__ = "product"
+    __table_args__ = (UniqueConstraint("name", "spec"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[str] = mapped_column(String(200), default="")
+    name_folded: Mapped[str] = mapped_column(String(200), default="")
+    name_initials: Mapped[str] = mapped_column(String(120), index=True, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Order(Audited, Base):
+    __tablename__ = "orders"
+    __audit_entity__ = "order"
+    __table_args__ = (
+        Index("ix_orders_order_no_rev", "order_no_rev"),
+        Index("ix_orders_customer_name_id", "customer_name", "id"),
+        Index("ix_orders_lead_product_id", "lead_product", "id"),
+        Index("ix_orders_total_quantity_id", "total_quantity", "id"),
+        Index("ix_orders_due_date_id", "due_date", "id"),
+        Index("ix_orders_status_rank_id", "status_rank", "id"),
+        Index("ix_orders_owner_id", "owner", "id"),
+        Index("ix_orders_customer_id_due", "customer_id", "due_date", "id"),
+        Index("ix_orders_product_id_due", "lead_product_id", "due_date", "id"),
+        Index("ix_orders_status_due", "status", "due_date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(40), unique=True)
+    order_no_rev: Mapped[str] = mapped_column(String(40))
+    customer_po: Mapped[str] = mapped_column(String(60), default="")
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer_name: Mapped[str] = mapped_column(String(120))
+    owner: Mapped[str] = mapped_column(String(60))
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    incoterm: Mapped[str] = mapped_column(String(3), default="FOB")
+    payment_terms: Mapped[str] = mapped_column(String(10), default="T/T")
+    packaging: Mapped[str] = mapped_column(Text, default="")
+    labels: Mapped[str] = mapped_column(Text, default="")
+    technical: Mapped[str] = mapped_column(Text, default="")
+    order_date: Mapped[date] = mapped_column(Date)
+    requested_date: Mapped[date] = mapped_column(Date)
+    confirmed_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status_rank: Mapped[int] = mapped_column(Integer, default=0)
+    held_from: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    lead_product: Mapped[str] = mapped_column(String(120), default="")
+    lead_product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), nullable=True)
+    total_quantity: Mapped[Decimal] = mapped_column(QUANTITY, default=Decimal(0))
+    unit: Mapped[str] = mapped_column(String(12), default="")
+    total_amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    currency: Mapped[str] = mapped_column(String(3), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class OrderLine(Audited, Base):
+    __tablename__ = "order_lines"
+    __audit_entity__ = "order_line"
+    __table_args__ = (UniqueConstraint("order_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), nullable=True)
+    product: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[str] = mapped_column(String(200), default="")
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    unit: Mapped[str] = mapped_column(String(12))
+    unit_price: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    requested_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    confirmed_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Note(Audited, Base):
+    """The communication log of an order: calls, e-mails, visits, internal remarks."""
+
+    __tablename__ = "notes"
+    __audit_entity__ = "note"
+    __table_args__ = (Index("ix_notes_order_id_at", "order_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class ChangeLog(Base):
+    """Append-only audit trail, written in the same transaction as the change itself."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))
+    diff: Mapped[str] = mapped_column(Text, default="{}")

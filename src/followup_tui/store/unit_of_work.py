@@ -1,0 +1,102 @@
+"""Sessions with a short life: one per unit of work, never held while a screen waits.
+
+``StoreContext`` is what every service receives first. It carries the engine, the actor
+(from the operating system, not from an environment variable), the clock and whether
+the desk is read-only, so nothing in the services reads a global.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from followup_tui.domain.errors import FollowupError
+from followup_tui.store.audit import write_change_log
+from followup_tui.store.engine import WRITE_OPTIONS, make_engine
+from followup_tui.store.location import StoreLocation
+
+
+def os_account() -> str:
+    """The login of the effective uid: USER and LOGNAME can be set by anyone."""
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def os_display_name() -> str:
+    """The account's full name from GECOS (e.g. 李娜), falling back to the login."""
+    entry = pwd.getpwuid(os.geteuid())
+    full = entry.pw_gecos.split(",", 1)[0].strip()
+    return full or entry.pw_name
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class StoreContext:
+    """An open store plus who is acting and what time it is."""
+
+    location: StoreLocation
+    engine: Engine
+    actor: str
+    read_only: bool = False
+    clock: Callable[[], datetime] = utc_now
+    _write_maker: sessionmaker[Session] = field(init=False, repr=False)
+    _read_maker: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._write_maker = sessionmaker(
+            bind=self.engine.execution_options(**WRITE_OPTIONS), expire_on_commit=False
+        )
+        self._read_maker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        event.listen(self._write_maker, "after_flush", write_change_log)
+
+    def now(self) -> datetime:
+        value = self.clock()
+        if value.tzinfo is None:
+            raise ValueError("the clock must return an aware datetime")
+        return value.astimezone(UTC)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write unit of work: BEGIN IMMEDIATE, change log, commit or roll back whole."""
+        if self.read_only:
+            raise FollowupError("error.read_only")
+        with self._write_maker() as session:
+            session.info["actor"] = self.actor
+            session.info["now"] = self.now()
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read transaction; the connection goes back as soon as it ends."""
+        with self._read_maker() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(
+    location: StoreLocation,
+    *,
+    read_only: bool = False,
+    actor: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> StoreContext:
+    engine = make_engine(location, read_only=read_only)
+    return StoreContext(
+        location=location,
+        engine=engine,
+        actor=actor or os_account(),
+        read_only=read_only,
+        clock=clock,
+    )

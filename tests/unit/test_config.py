@@ -1,0 +1,393 @@
+"""The settings file: defaults on first run, precise errors, and safe rewrites."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import platformdirs
+import pytest
+
+from followup_tui.config import (
+    Config,
+    ConfigError,
+    SavedView,
+    config_from_dict,
+    config_path,
+    config_to_dict,
+    data_dir,
+    default_store_path,
+    get_config_value,
+    load_config,
+    set_config_value,
+)
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "settings" / "config.toml"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ default file
+
+
+def test_first_load_writes_a_private_commented_default_file(path: Path) -> None:
+    config = load_config(path)
+
+    assert config == Config()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    text = path.read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(comments) > 10
+    assert any("界面语言" in line for line in comments)  # the Chinese gloss
+    lines = text.splitlines()
+    for key in ("language", "timezone", "refresh_seconds", "calendar", "store", "keymap"):
+        # every key (store is commented out) sits right under its explanation
+        at = next(i for i, line in enumerate(lines) if line.lstrip("#[ ").startswith(key))
+        assert lines[at - 1].startswith("#"), key
+    assert any("[views.NAME]" in line for line in comments)
+    assert not list(path.parent.glob(".*tmp"))
+
+
+def test_second_load_reads_the_file_it_wrote(path: Path) -> None:
+    load_config(path)
+    before = path.read_bytes()
+    assert load_config(path) == Config()
+    assert path.read_bytes() == before
+
+
+def test_defaults() -> None:
+    config = Config()
+    assert config.language is None
+    assert config.timezone == "Asia/Shanghai"
+    assert config.refresh_seconds == 2.0
+    assert config.calendar == "mon-fri"
+    assert config.store is None
+    assert dict(config.keymap) == {}
+    assert dict(config.views) == {
+        "open": SavedView("open", status="open"),
+        "mine": SavedView("mine", status="open", owner="me"),
+    }
+
+
+def test_missing_file_without_create_is_the_defaults_and_writes_nothing(path: Path) -> None:
+    assert load_config(path, create=False) == Config()
+    assert not path.exists()
+    assert not path.parent.exists()
+
+
+def test_config_is_immutable() -> None:
+    config = Config(keymap={"orders.advance": "a"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.timezone = "UTC"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        config.keymap["orders.advance"] = "b"  # type: ignore[index]
+
+
+# ------------------------------------------------------------------ validation
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "shown"),
+    [
+        ('language = "fr"', "language", '"fr"'),
+        ('timezone = "Mars/Base"', "timezone", '"Mars/Base"'),
+        ('timezone = "/etc/passwd"', "timezone", '"/etc/passwd"'),
+        ("refresh_seconds = -1", "refresh_seconds", "-1"),
+        ("refresh_seconds = 0", "refresh_seconds", "0"),
+        ('refresh_seconds = "fast"', "refresh_seconds", '"fast"'),
+        ("refresh_seconds = 7200", "refresh_seconds", "7200"),
+        ("refresh_seconds = true", "refresh_seconds", "true"),
+        ("refresh_seconds = nan", "refresh_seconds", "nan"),
+        ('calendar = ""', "calendar", '""'),
+        ('store = ""', "store", '""'),
+        ('views = "mine"', "views", '"mine"'),
+        ('[views.x]\nsort = "colour"', "views.x.sort", '"colour"'),
+        ('[views.x]\nstatus = "lost"', "views.x.status", '"lost"'),
+        ('[views.x]\nowner = ""', "views.x.owner", '""'),
+        ('[views.x]\ndescending = "yes"', "views.x.descending", '"yes"'),
+        ('[views.x]\nfilter = "a\\u001b[2J"', "views.x.filter", '"a\\u001b[2J"'),
+        ('[keymap]\n"orders.advance" = ""', "keymap.orders.advance", '""'),
+        ('[keymap]\norders.advance = ""', "keymap.orders.advance", '""'),
+        ('[keymap]\n"orders.advance" = 1', "keymap.orders.advance", "1"),
+    ],
+)
+def test_bad_value_names_key_value_and_expected_form(
+    path: Path, text: str, key: str, shown: str
+) -> None:
+    write(path, text + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    error = caught.value
+    assert error.key == key
+    assert error.path == path
+    message = str(error)
+    assert message.startswith(f"{key}: expected ")
+    assert f"got {shown}" in message
+
+
+def test_refresh_seconds_message_reads_as_documented(path: Path) -> None:
+    write(path, 'refresh_seconds = "fast"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        'refresh_seconds: expected a number of seconds greater than 0, got "fast"'
+    )
+
+
+def test_sort_error_lists_the_columns(path: Path) -> None:
+    write(path, '[views.x]\nsort = "colour"\n')
+    with pytest.raises(ConfigError, match="order_no, customer, product") as caught:
+        load_config(path)
+    assert caught.value.key == "views.x.sort"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('colour = "red"', "colour"),
+        ('[views.mine]\ncolour = "red"', "views.mine.colour"),
+        ('[views.mine]\nname = "mine"', "views.mine.name"),
+    ],
+)
+def test_unknown_key_is_an_error(path: Path, text: str, key: str) -> None:
+    write(path, text + "\n")
+    with pytest.raises(ConfigError, match="unknown setting") as caught:
+        load_config(path)
+    assert caught.value.key == key
+
+
+def test_toml_syntax_error_names_file_and_line(path: Path) -> None:
+    write(path, 'language = "en"\ntimezone = \n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == ""
+    assert str(path) in str(caught.value)
+    assert "line 2" in str(caught.value)
+
+
+def test_keymap_set_twice_is_an_error(path: Path) -> None:
+    write(path, '[keymap]\n"orders.advance" = "a"\norders.advance = "b"\n')
+    with pytest.raises(ConfigError, match="twice") as caught:
+        load_config(path)
+    assert caught.value.key == "keymap.orders.advance"
+
+
+def test_valid_file_parses(path: Path) -> None:
+    write(
+        path,
+        'language = "zh_CN"\ntimezone = "Europe/Berlin"\nrefresh_seconds = 5\n'
+        'store = "postgresql+psycopg://desk@db/followup"\n'
+        '[keymap]\norders.advance = "a"\n"orders.undo" = "ctrl+z"\n'
+        '[views."本周交货"]\nstatus = "production"\nowner = "李娜"\nsort = "days_left"\n'
+        'descending = true\nfilter = "华强"\n',
+    )
+    config = load_config(path)
+    assert config.language == "zh_CN"
+    assert config.timezone == "Europe/Berlin"
+    assert config.refresh_seconds == 5.0
+    assert isinstance(config.refresh_seconds, float)
+    assert config.store == "postgresql+psycopg://desk@db/followup"
+    assert dict(config.keymap) == {"orders.advance": "a", "orders.undo": "ctrl+z"}
+    assert dict(config.views) == {
+        "本周交货": SavedView("本周交货", "production", "李娜", "days_left", True, "华强")
+    }
+
+
+def test_language_auto_in_file_is_none(path: Path) -> None:
+    write(path, 'language = "auto"\n')
+    assert load_config(path).language is None
+
+
+# ------------------------------------------------------------------ set and get
+
+
+def test_set_round_trips(path: Path) -> None:
+    load_config(path)
+    set_config_value(path, "language", "zh_CN")
+    set_config_value(path, "timezone", "UTC")
+    set_config_value(path, "refresh_seconds", "0.5")
+    set_config_value(path, "calendar", "cn-2026")
+    set_config_value(path, "store", "/srv/followup/desk.db")
+    set_config_value(path, "keymap.orders.advance", "ctrl+a")
+    set_config_value(path, "views.mine.sort", "customer")
+    set_config_value(path, "views.mine.descending", "true")
+    returned = set_config_value(path, "views.week.owner", "李娜")
+
+    assert load_config(path) == returned
+    assert returned.language == "zh_CN"
+    assert returned.timezone == "UTC"
+    assert returned.refresh_seconds == 0.5
+    assert returned.calendar == "cn-2026"
+    assert returned.store == "/srv/followup/desk.db"
+    assert dict(returned.keymap) == {"orders.advance": "ctrl+a"}
+    assert returned.views["mine"] == SavedView("mine", owner="me", sort="customer", descending=True)
+    assert returned.views["open"] == SavedView("open")
+    assert returned.views["week"] == SavedView("week", owner="李娜")
+
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("# Written by `followup config set`")
+    assert sum(line.startswith("#") for line in text.splitlines()) == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not list(path.parent.glob(".*tmp"))
+
+    assert get_config_value(returned, "language") == "zh_CN"
+    assert get_config_value(returned, "refresh_seconds") == "0.5"
+    assert get_config_value(returned, "keymap.orders.advance") == "ctrl+a"
+    assert get_config_value(returned, "views.mine.descending") == "true"
+    assert get_config_value(returned, "views.week.owner") == "李娜"
+    assert get_config_value(returned, "store") == "/srv/followup/desk.db"
+
+
+def test_set_language_auto_stores_none(path: Path) -> None:
+    set_config_value(path, "language", "en")
+    config = set_config_value(path, "language", "auto")
+    assert config.language is None
+    assert load_config(path).language is None
+    assert 'language = "auto"' in path.read_text(encoding="utf-8")
+    assert get_config_value(config, "language") == "auto"
+
+
+def test_set_empty_store_goes_back_to_the_default(path: Path) -> None:
+    set_config_value(path, "store", "/tmp/desk.db")
+    config = set_config_value(path, "store", "")
+    assert config.store is None
+    assert "store" not in path.read_text(encoding="utf-8")
+    assert get_config_value(config, "store") == ""
+
+
+def test_set_on_a_missing_file_keeps_the_default_views(path: Path) -> None:
+    config = set_config_value(path, "views.week.status", "shipped")
+    assert set(config.views) == {"open", "mine", "week"}
+    assert load_config(path) == config
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "error_key"),
+    [
+        ("refresh_seconds", "fast", "refresh_seconds"),
+        ("refresh_seconds", "-1", "refresh_seconds"),
+        ("language", "fr", "language"),
+        ("timezone", "Mars/Base", "timezone"),
+        ("calendar", "", "calendar"),
+        ("views.mine.sort", "colour", "views.mine.sort"),
+        ("views.mine.status", "lost", "views.mine.status"),
+        ("views.mine.descending", "yes", "views.mine.descending"),
+        ("views.mine.colour", "red", "views.mine.colour"),
+        ("views.a.b.sort", "customer", "views.a.b.sort"),
+        ("keymap.orders.advance", "", "keymap.orders.advance"),
+        ("colour", "red", "colour"),
+        ("keymap", "a", "keymap"),
+    ],
+)
+def test_bad_set_leaves_the_file_byte_identical(
+    path: Path, key: str, raw: str, error_key: str
+) -> None:
+    set_config_value(path, "keymap.orders.advance", "a")
+    before = path.read_bytes()
+    with pytest.raises(ConfigError) as caught:
+        set_config_value(path, key, raw)
+    assert caught.value.key == error_key
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_bad_set_on_a_missing_file_creates_nothing(path: Path) -> None:
+    with pytest.raises(ConfigError):
+        set_config_value(path, "refresh_seconds", "fast")
+    assert not path.exists()
+
+
+def test_set_can_repair_the_value_that_breaks_the_file(path: Path) -> None:
+    write(path, 'refresh_seconds = "fast"\n')
+    config = set_config_value(path, "refresh_seconds", "3")
+    assert config.refresh_seconds == 3.0
+
+
+def test_set_keeps_a_symlinked_file_a_symlink(tmp_path: Path) -> None:
+    target = write(tmp_path / "dotfiles" / "followup.toml", 'language = "en"\n')
+    link = tmp_path / "config.toml"
+    link.symlink_to(target)
+    set_config_value(link, "timezone", "UTC")
+    assert link.is_symlink()
+    assert load_config(target).timezone == "UTC"
+
+
+@pytest.mark.parametrize(
+    "key", ["colour", "keymap.orders.advance", "views.nope.sort", "views.mine.colour", "views"]
+)
+def test_get_unknown_key_is_an_error(key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        get_config_value(Config(), key)
+    assert caught.value.key == key
+
+
+def test_get_defaults() -> None:
+    config = Config()
+    assert get_config_value(config, "timezone") == "Asia/Shanghai"
+    assert get_config_value(config, "refresh_seconds") == "2.0"
+    assert get_config_value(config, "calendar") == "mon-fri"
+    assert get_config_value(config, "views.mine.owner") == "me"
+    assert get_config_value(config, "views.open.filter") == ""
+
+
+def test_config_to_dict_is_json_and_round_trips() -> None:
+    config = Config(language="en", keymap={"orders.advance": "a"}, store="/x/desk.db")
+    data = json.loads(json.dumps(config_to_dict(config)))
+    assert set(data) == {
+        "language", "timezone", "refresh_seconds", "calendar", "store", "keymap", "views",
+    }  # fmt: skip
+    assert data["views"]["mine"] == {
+        "status": "open", "owner": "me", "sort": "due_date", "descending": False, "filter": "",
+    }  # fmt: skip
+    assert json.loads(json.dumps(config_to_dict(Config())))["language"] is None
+    assert config_from_dict(data) == config
+
+
+# ------------------------------------------------------------------ locations
+
+
+def test_followup_config_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chosen = tmp_path / "elsewhere.toml"
+    assert config_path({"FOLLOWUP_CONFIG": str(chosen)}) == chosen
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(chosen))
+    assert config_path() == chosen
+
+
+def test_default_locations_come_from_platformdirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    expected_config = platformdirs.user_config_path("followup-tui", appauthor=False)
+    expected_data = platformdirs.user_data_path("followup-tui", appauthor=False)
+    assert config_path({}) == expected_config / "config.toml"
+    assert data_dir({}) == expected_data
+    assert default_store_path({}) == expected_data / "desk.db"
+
+
+def test_followup_data_dir_is_honoured(tmp_path: Path) -> None:
+    environ = {"FOLLOWUP_DATA_DIR": str(tmp_path / "data")}
+    assert data_dir(environ) == tmp_path / "data"
+    assert default_store_path(environ) == tmp_path / "data" / "desk.db"
+
+
+def test_import_is_cheap() -> None:
+    code = "import sys, followup_tui.config; print('tomli_w' in sys.modules)"
+    env = {**os.environ, "FOLLOWUP_CONFIG": "/nonexistent/config.toml"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.strip() == "False"
