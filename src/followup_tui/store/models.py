@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+
 
 from sqlalchemy import (
     Boolean,
@@ -64,7 +64,7 @@ class Customer(Audited, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Supplier(Audited, Base):
@@ -78,7 +78,7 @@ class Supplier(Audited, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Product(Audited, Base):
@@ -95,7 +95,7 @@ class Product(Audited, Base):
     name_initials: Mapped[str] = mapped_column(String(120), index=True, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Order(Audited, Base):
@@ -148,7 +148,7 @@ class Order(Audited, Base):
         back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
     )
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}
 
 
 class OrderLine(Audited, Base):
@@ -172,7 +172,7 @@ class OrderLine(Audited, Base):
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Note(Audited, Base):
@@ -190,7 +190,7 @@ class Note(Audited, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ChangeLog(Base):
