@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-
 from sqlalchemy import (
     Boolean,
     Date,
