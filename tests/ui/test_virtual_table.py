@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 
+from followup_tui.widgets.keyset_window import KeysetWindow
 from followup_tui.widgets.virtual_table import Column, VirtualTable
 
 SIZE = (100, 30)
@@ -147,6 +149,13 @@ def nos(table: VirtualTable[Order]) -> list[str]:
     return [row.no for row in table.visible_rows]
 
 
+def strip_background(strip: Strip) -> object:
+    """The background of a row's last segment (the padding after the columns)."""
+    style = list(strip)[-1].style
+    assert style is not None
+    return style.bgcolor
+
+
 async def press(pilot: Pilot[None], key: str, times: int = 1) -> None:
     for _ in range(times):
         await pilot.press(key)
@@ -238,6 +247,11 @@ def test_space_toggles_marks() -> None:
         rendered = lines(table)
         assert rendered[1].text.startswith("●PO-0000000")  # a glyph, not only a colour
         assert rendered[2].text.startswith("▌PO-0000001")
+        backgrounds = [strip_background(strip) for strip in rendered[1:4]]
+        assert len(set(backgrounds)) == 3  # marked, cursor and plain rows all differ
+        table.blur()
+        await pilot.pause()
+        assert strip_background(lines(table)[2]) not in backgrounds  # blurred cursor
         table.clear_marks()
         assert table.marked_keys == frozenset()
 
@@ -249,7 +263,7 @@ def test_enter_posts_selected_with_the_cursor_key() -> None:
         await press(pilot, "down", 3)
         await press(pilot, "enter")
         assert [event.key for event in app.selected] == ["PO-0000003"]
-        assert app.selected[0].row.customer == app.table.cursor_row.customer  # type: ignore[union-attr]
+        assert app.selected[0].row == app.table.cursor_row
         assert app.selected[0].control is app.table
 
     run(body)
@@ -267,7 +281,9 @@ def test_reload_keeps_the_cursor_on_the_same_order() -> None:
         screen_pos = nos(table).index(str(key))
         # New orders sort above the window and between its top row and the cursor.
         source.insert(Order(5, "NEW-ABOVE", "Acme GmbH", 1))
-        cursor_seq = table.cursor_row.seq  # type: ignore[union-attr]
+        cursor_row = table.cursor_row
+        assert cursor_row is not None
+        cursor_seq = cursor_row.seq
         source.insert(Order(cursor_seq - 5, "NEW-BETWEEN", "Acme GmbH", 1))
         table.reload()
         await pilot.pause()
@@ -335,11 +351,11 @@ def test_empty_source_shows_the_message() -> None:
 def test_keep_key_on_set_source() -> None:
     async def body(app: TableApp, pilot: Pilot[None]) -> None:
         table = app.table
-        table.set_source(FakeSource(make_orders(500)), keep_key="PO-0000004")
-        assert table.cursor_key == "PO-0000004"
-        assert table.position_text() == "5 / 500"
-        table.set_source(FakeSource(make_orders(500)), keep_key="PO-0000400")
-        assert table.cursor_key == "PO-0000000"
+        keys = []
+        for keep in ("PO-0000004", "PO-0000400"):  # in the first window, then not
+            table.set_source(FakeSource(make_orders(500)), keep_key=keep)
+            keys.append((table.cursor_key, table.position_text()))
+        assert keys == [("PO-0000004", "5 / 500"), ("PO-0000000", "1 / 500")]
 
     run(body)
 
@@ -353,11 +369,13 @@ def test_fetching_stays_bounded_over_200_key_presses() -> None:
         keys = ["down"] * 120 + ["pagedown"] * 30 + ["up"] * 20 + ["pageup"] * 10
         keys += ["end", "up", "up", "home", "down"] * 4
         assert len(keys) == 200
+        # Posted as one burst, like a held key: the same path as the driver's key events,
+        # without Pilot's idle wait after each one (50 ms a key here).
         for key in keys:
-            await pilot.press(key)
+            app.post_message(events.Key(key, " " if key == "space" else None))
         await pilot.pause()
         assert source.fetched < 5_000
-        assert len(table._rows) <= 3 * max(PAGE, table.MIN_FETCH)
+        assert len(table._window.rows) <= 3 * max(PAGE, table.MIN_FETCH)
         assert table.cursor_key == "PO-0000001"
 
     run(body, source)
@@ -380,3 +398,87 @@ def test_a_key_press_is_cheap() -> None:
         assert statistics.median(timings) < 0.010
 
     run(body)
+
+
+def test_bindings_have_ids_and_tooltips() -> None:
+    bindings = [b for b in VirtualTable.BINDINGS if not isinstance(b, tuple)]
+    assert len(bindings) == 8
+    for binding in bindings:
+        assert not isinstance(binding, str)
+        assert binding.id and binding.id.startswith("virtual-table.")
+        assert binding.tooltip and not binding.show
+
+
+class TestKeysetWindow:
+    """The window model alone: no App, so the edge cases run in microseconds."""
+
+    def window(self, total: int, page: int = 10) -> tuple[KeysetWindow[Order], FakeSource]:
+        source = FakeSource(make_orders(total))
+        window: KeysetWindow[Order] = KeysetWindow(min_fetch=4)
+        window.page = page
+        window.set_source(source)
+        return window, source
+
+    def test_a_source_smaller_than_the_window(self) -> None:
+        window, _ = self.window(3)
+        assert [row.no for row in window.visible_rows] == ["PO-0000000", "PO-0000001", "PO-0000002"]
+        window.last()
+        assert (window.cursor_key, window.rank) == ("PO-0000002", 3)
+        window.move(10, scroll=10)
+        assert (window.cursor_key, window.top) == ("PO-0000002", 0)
+        window.move(-10, scroll=-10)
+        assert (window.cursor_key, window.rank) == ("PO-0000000", 1)
+
+    def test_walking_the_whole_source_keeps_the_buffer_small(self) -> None:
+        window, source = self.window(1_000)
+        for step in range(1, 1_000):
+            window.move(1)
+            assert window.cursor_key == f"PO-{step:07d}"
+            assert window.rank == step + 1
+            assert len(window.rows) <= 3 * window.fetch_size
+        window.move(1)  # past the last row: the source says there is no more
+        assert window.cursor_key == "PO-0000999"
+        assert window.at_end and window.rank == 1_000
+        for step in range(998, -1, -1):
+            window.move(-1)
+            assert window.cursor_key == f"PO-{step:07d}"
+        assert window.rank == 1
+        assert source.fetched < 2 * 1_000 + 100
+
+    def test_growing_and_shrinking_the_window(self) -> None:
+        window, _ = self.window(1_000, page=5)
+        window.move(4)
+        window.resize(20)
+        assert len(window.visible_rows) == 20 and window.cursor_key == "PO-0000004"
+        window.resize(2)
+        assert window.cursor_key in [row.no for row in window.visible_rows]
+        window.last()
+        window.resize(30)
+        assert len(window.visible_rows) == 30
+        assert window.visible_rows[-1].no == "PO-0000999"
+        assert window.rank == 1_000
+
+    def test_reload_when_the_rest_of_the_source_is_gone(self) -> None:
+        window, source = self.window(100)
+        window.move(50, scroll=50)
+        source.rows, source.keys = source.rows[:20], source.keys[:20]
+        window.reload()
+        assert window.visible_rows[-1].no == "PO-0000019"
+        assert window.count == 20
+        assert window.cursor_row is not None
+
+    def test_reload_of_an_emptied_source(self) -> None:
+        window, source = self.window(100)
+        source.rows, source.keys = [], []
+        window.reload()
+        assert window.cursor_row is None and window.rank == 0 and window.count == 0
+
+    def test_keep_key_before_the_first_layout(self) -> None:
+        source = FakeSource(make_orders(100))
+        window: KeysetWindow[Order] = KeysetWindow(min_fetch=16)
+        window.set_source(source)
+        assert window.move_to_key("PO-0000012")
+        window.resize(5)
+        assert window.cursor_key == "PO-0000012"
+        assert window.cursor_key in [row.no for row in window.visible_rows]
+        assert window.rank == 13

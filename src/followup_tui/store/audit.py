@@ -54,7 +54,18 @@ def _column_diff(obj: Audited, *, mode: str) -> dict[str, list[Any]]:
     return diff
 
 
-def write_change_log(session: Session, _context: UOWTransaction) -> None:
+def _flushed_deletes(session: Session, context: UOWTransaction) -> list[object]:
+    """Objects this flush deletes: ``session.deleted`` lacks delete-orphan cascades (a
+    line dropped from an order), so ask the flush itself about the loaded objects."""
+    found = list(session.deleted)
+    seen = {id(obj) for obj in found}
+    for obj in session.identity_map.values():
+        if id(obj) not in seen and context.is_deleted(inspect(obj)):  # type: ignore[no-untyped-call]
+            found.append(obj)
+    return found
+
+
+def write_change_log(session: Session, context: UOWTransaction) -> None:
     """after_flush hook: collect diffs of audited objects and insert the log rows."""
     actor = str(session.info.get("actor", "?"))
     now = session.info.get("now")
@@ -64,7 +75,7 @@ def write_change_log(session: Session, _context: UOWTransaction) -> None:
     for mode, objects in (
         ("insert", session.new),
         ("update", session.dirty),
-        ("delete", session.deleted),
+        ("delete", _flushed_deletes(session, context)),
     ):
         for obj in objects:
             if not isinstance(obj, Audited):

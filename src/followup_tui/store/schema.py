@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 
 from followup_tui.domain.errors import FollowupError
+from followup_tui.store.schema_version import HEAD_REVISION
 
-HEAD_REVISION = "20261127_0001"
+__all__ = ["HEAD_REVISION", "CheckReport", "backup", "check", "current_revision", "upgrade"]
 
 
 def _alembic_config(connection: Connection) -> object:

@@ -12,12 +12,13 @@ stray ``[/]`` must not crash the queue (DESIGN.md section 8).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
@@ -29,6 +30,8 @@ Align = Literal["left", "right"]
 ELLIPSIS = "…"
 SORT_ASCENDING = "▲"
 SORT_DESCENDING = "▼"
+MARK_GLYPH = "●"
+CURSOR_GLYPH = "▌"
 
 # C0 and C1 control characters. Input refuses them, but a row imported from an ERP export
 # may still carry one; an ESC reaching the terminal would repaint the clerk's screen.
@@ -156,7 +159,101 @@ def to_strip(line: Text, width: int, style: Style, console: Console) -> Strip:
     ``style`` is the row's base (header, cursor, marked or plain); the cells' own
     spans are drawn on top of it, so a red "late" marker stays red on the cursor row.
     """
-    line.style = style
     line.truncate(width, overflow="crop", pad=True)
-    segments = list(line.render(console, end=""))
+    # Text.render ignores the Text's own base style when it has no spans, so the row
+    # style goes under every segment explicitly.
+    segments = list(Segment.apply_style(line.render(console, end=""), style))
     return Strip(segments).adjust_cell_length(width, style)
+
+
+@dataclass(frozen=True)
+class LineStyles:
+    """The Rich style of each kind of line, looked up once per style change: walking
+    the DOM for a background costs more than drawing a cached line."""
+
+    base: Style
+    header: Style
+    cursor: Style
+    marked: Style
+    mark: Style
+    empty: Style
+
+
+class LinePainter(Generic[RowT]):
+    """Draws the table's lines and remembers the row lines it drew.
+
+    A key press changes at most two rows (the old and the new cursor row) unless the
+    window scrolls, so keeping Strips by (row key, is cursor, is marked) turns most of a
+    repaint into dictionary look-ups. The owner calls :meth:`clear` whenever rows,
+    columns or styles may have changed; a change of width clears by itself.
+    """
+
+    def __init__(self, limit: int = 512) -> None:
+        self._limit = limit
+        self._rows: dict[tuple[Hashable, bool, bool], Strip] = {}
+        self._header: Strip | None = None
+        self._width = -1
+        self._console: Console | None = None
+
+    def clear(self) -> None:
+        self._rows.clear()
+        self._header = None
+
+    def begin(self, width: int, console: Console) -> None:
+        """Called before each line is drawn, with the widget's current content width."""
+        if width != self._width:
+            self.clear()
+            self._width = width
+        self._console = console
+
+    def _strip(self, line: Text, style: Style) -> Strip:
+        assert self._console is not None, "begin() comes before drawing"
+        return to_strip(line, self._width, style, self._console)
+
+    def header(
+        self,
+        columns: Sequence[Column[RowT]],
+        sort_column: str | None,
+        sort_descending: bool,
+        styles: LineStyles,
+    ) -> Strip:
+        if self._header is None:
+            line = header_line(columns, sort_column, sort_descending)
+            self._header = self._strip(line, styles.base + styles.header)
+        return self._header
+
+    def row(
+        self,
+        row: RowT,
+        key: Hashable,
+        columns: Sequence[Column[RowT]],
+        *,
+        is_cursor: bool,
+        is_marked: bool,
+        styles: LineStyles,
+    ) -> Strip:
+        cache_key = (key, is_cursor, is_marked)
+        strip = self._rows.get(cache_key)
+        if strip is not None:
+            return strip
+        style = styles.base
+        if is_marked:
+            style += styles.marked
+        if is_cursor:
+            style += styles.cursor
+        gutter, gutter_style = " ", None
+        if is_marked:
+            gutter, gutter_style = MARK_GLYPH, styles.mark
+        elif is_cursor:
+            gutter = CURSOR_GLYPH
+        strip = self._strip(row_line(row, columns, gutter, gutter_style), style)
+        if len(self._rows) >= self._limit:
+            self._rows.clear()
+        self._rows[cache_key] = strip
+        return strip
+
+    def message(self, text: str, styles: LineStyles) -> Strip:
+        return self._strip(centred_line(text, self._width), styles.base + styles.empty)
+
+    def blank(self, styles: LineStyles) -> Strip:
+        return Strip.blank(self._width, styles.base)

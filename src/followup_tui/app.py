@@ -1,0 +1,160 @@
+"""The desk: the Textual application, its start-up path and its shared services.
+
+Start-up is a budget (DESIGN.md section 8). The first frame and the first order rows
+need only Textual and the DB-API queue reader; SQLAlchemy, Alembic and pypinyin are
+imported by a worker after the rows are on screen (``warm_store``), so the first write
+a clerk makes does not pay for them either.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from textual.app import App
+from textual.binding import Binding
+
+from followup_tui.cli.desk_settings import DeskSettings
+from followup_tui.commands.desk_commands import DeskCommands
+from followup_tui.i18n import t, use_language
+from followup_tui.store.window_reader import WindowReader
+
+if TYPE_CHECKING:
+    from followup_tui.store.unit_of_work import StoreContext
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class FollowupApp(App[int]):
+    """One clerk's (or one supervisor's) desk over one store."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "followup"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    BINDINGS = [
+        Binding("question_mark", "show_keys", "Keys", id="desk.keys", tooltip="All keys"),
+        Binding("ctrl+q", "quit", "Quit", id="desk.quit", tooltip="Leave the desk"),
+    ]
+
+    def __init__(
+        self,
+        settings: DeskSettings,
+        *,
+        clock: Callable[[], datetime] = _system_clock,
+        actor: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self._actor = actor
+        self.reader = WindowReader(settings.location, read_only=settings.read_only)
+        self._store: StoreContext | None = None
+        self._store_lock = threading.Lock()
+
+    # --- shared services ---------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.read_only
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.config.timezone)
+
+    def today(self) -> date:
+        """Today on the desk's wall clock, not the server's."""
+        return self.clock().astimezone(self.timezone).date()
+
+    @property
+    def actor(self) -> str:
+        if self._actor is None:
+            from followup_tui.store.unit_of_work import os_account
+
+            self._actor = os_account()
+        return self._actor
+
+    def store(self) -> StoreContext:
+        """The SQLAlchemy side of the store, opened on first use (from a worker thread)."""
+        with self._store_lock:
+            if self._store is None:
+                from followup_tui.store.unit_of_work import open_store
+
+                self._store = open_store(
+                    self.settings.location,
+                    read_only=self.settings.read_only,
+                    actor=self.actor,
+                    clock=self.clock,
+                )
+            return self._store
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from followup_tui.screens.queue_screen import QueueScreen
+
+        self.title = t("app.title")
+        if self.settings.config.keymap:
+            self.set_keymap(dict(self.settings.config.keymap))
+        self.push_screen(QueueScreen())
+
+    def warm_store(self) -> None:
+        """Open the SQLAlchemy store in the background once the rows are up."""
+        self.run_worker(
+            self.store, thread=True, exclusive=True, group="warm-store", exit_on_error=False
+        )
+
+    def on_unmount(self) -> None:
+        self.reader.close()
+        if self._store is not None:
+            self._store.dispose()
+
+    def action_show_keys(self) -> None:
+        if self.screen.query("KeyPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_set_language(self, language: str) -> None:
+        """Remember the language in the config file and switch to it now."""
+        from followup_tui.config import ConfigError, set_config_value
+
+        try:
+            set_config_value(self.settings.config_path, "language", language)
+        except ConfigError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.switch_language(language)
+
+    def switch_language(self, language: str) -> None:
+        """Speak ``language`` from now on and redraw the desk in it."""
+        from followup_tui.screens.queue_screen import QueueScreen
+
+        use_language(language)
+        self.title = t("app.title")
+        self.switch_screen(QueueScreen())
+
+    def explain_failure(self, error: BaseException) -> str:
+        """The sentence for a failed service call: a clerk's error, or an unexpected one."""
+        from followup_tui.domain.errors import FollowupError
+        from followup_tui.i18n.errors import explain
+
+        if isinstance(error, FollowupError):
+            return explain(error)
+        return t("error.unexpected", detail=f"{type(error).__name__}: {error}")
+
+
+def make_app(settings: DeskSettings, **options: Any) -> FollowupApp:
+    """The factory tests use with a temporary store and a fixed clock."""
+    return FollowupApp(settings, **options)
+
+
+def run_desk(settings: DeskSettings) -> int:
+    """Run the desk until the clerk quits; the exit status for the shell."""
+    app = make_app(settings)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,1 @@
+"""Command palette providers: every workflow as an "Area: verb object" entry."""

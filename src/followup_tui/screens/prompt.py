@@ -1,0 +1,110 @@
+"""Small modal questions: one line of text, or one choice from a list.
+
+They return the answer through ``dismiss`` so the screen that asked keeps the workflow;
+Escape always means "never mind" and returns None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from followup_tui.i18n import t
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; ``required`` refuses an empty answer in place."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Never mind")]
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical {
+        width: 64; height: auto; padding: 1 2; border: thick $accent; background: $surface;
+    }
+    PromptScreen #prompt-error { color: $error; height: auto; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        *,
+        default: str = "",
+        required: bool = False,
+        placeholder: str = "",
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._label = label
+        self._default = default
+        self._required = required
+        self._placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._title, style="bold"))
+            yield Label(Text(self._label))
+            yield Input(value=self._default, placeholder=self._placeholder, id="prompt-input")
+            yield Label("", id="prompt-error")
+            yield Label(Text(t("desk.prompt_hint"), style="dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if self._required and not value:
+            self.query_one("#prompt-error", Label).update(Text(t("error.required")))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one of ``options`` (id, label) with the arrow keys and Enter."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel", tooltip="Never mind")]
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > Vertical {
+        width: 50; height: auto; max-height: 80%; padding: 1 2;
+        border: thick $accent; background: $surface;
+    }
+    ChoiceScreen OptionList { height: auto; max-height: 20; }
+    """
+
+    def __init__(
+        self, title: str, options: Sequence[tuple[str, str]], *, current: str | None = None
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._options = list(options)
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._title, style="bold"))
+            yield OptionList(
+                *(Option(Text(label), id=option_id) for option_id, label in self._options),
+                id="choice-list",
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [option_id for option_id, _ in self._options]
+        if self._current in ids:
+            options.highlighted = ids.index(self._current)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

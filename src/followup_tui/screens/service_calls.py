@@ -1,0 +1,58 @@
+"""Calling services from a screen without freezing it.
+
+Every service call runs in a thread worker; its result (or its refusal) comes back to
+the UI thread as a callback. A ``FollowupError`` becomes a notification in the clerk's
+language; anything else is reported the same way with its type, and logged, so no
+traceback ever reaches the clerk's screen and nothing fails silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from followup_tui.app import FollowupApp
+    from followup_tui.store.unit_of_work import StoreContext
+
+ResultT = TypeVar("ResultT")
+
+
+def desk(screen: Screen[Any]) -> FollowupApp:
+    """The app, typed: screens of this package only ever run inside FollowupApp."""
+    from followup_tui.app import FollowupApp
+
+    app = screen.app
+    if not isinstance(app, FollowupApp):
+        raise TypeError("this screen belongs to the followup desk")
+    return app
+
+
+def call_service(
+    screen: Screen[Any],
+    work: Callable[[StoreContext], ResultT],
+    on_done: Callable[[ResultT], None],
+    *,
+    on_error: Callable[[BaseException, str], None] | None = None,
+    group: str = "service",
+) -> None:
+    """Run ``work(store)`` in a thread; hand its result or its refusal back on the UI
+    thread. Calls in the same group replace each other (a newer one wins)."""
+    app = desk(screen)
+
+    def job() -> None:
+        try:
+            result = work(app.store())
+        except Exception as error:  # noqa: BLE001 - reported to the clerk below, not swallowed
+            message = app.explain_failure(error)
+            app.log.error(f"{group}: {error!r}")
+            if on_error is not None:
+                app.call_from_thread(on_error, error, message)
+            else:
+                app.call_from_thread(app.notify, message, severity="error", timeout=8)
+            return
+        app.call_from_thread(on_done, result)
+
+    screen.run_worker(job, thread=True, group=group, exclusive=True, exit_on_error=False)
