@@ -21,6 +21,7 @@ from followup_tui.cli.desk_settings import DeskSettings
 from followup_tui.commands.desk_commands import DeskCommands
 from followup_tui.i18n import t, use_language
 from followup_tui.store.window_reader import WindowReader
+from followup_tui.widgets.binding_text import translate_bindings
 
 if TYPE_CHECKING:
     from followup_tui.store.unit_of_work import StoreContext
@@ -37,6 +38,8 @@ class FollowupApp(App[int]):
     TITLE = "followup"
     COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS = [
+        Binding("ctrl+p", "command_palette", "Palette", id="desk.palette", show=False,
+                priority=True, tooltip="Every workflow, by name"),
         Binding("question_mark", "show_keys", "Keys", id="desk.keys", tooltip="All keys"),
         Binding("ctrl+q", "quit", "Quit", id="desk.quit", tooltip="Leave the desk"),
     ]
@@ -49,6 +52,7 @@ class FollowupApp(App[int]):
         actor: str | None = None,
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self.settings = settings
         self.clock = clock
         self._actor = actor
@@ -135,6 +139,7 @@ class FollowupApp(App[int]):
         from followup_tui.screens.queue_screen import QueueScreen
 
         use_language(language)
+        translate_bindings(self)
         self.title = t("app.title")
         self.switch_screen(QueueScreen())
 

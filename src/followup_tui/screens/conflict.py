@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from followup_tui.i18n import t
 from followup_tui.i18n.errors import field_label
 from followup_tui.screens.order_form_model import FormValues, conflicting_fields, merge
+from followup_tui.widgets.binding_text import translate_bindings
 
 
 class ConflictScreen(ModalScreen[FormValues | None]):
@@ -43,6 +44,7 @@ class ConflictScreen(ModalScreen[FormValues | None]):
 
     def __init__(self, mine: FormValues, theirs: dict[str, object]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.mine = mine
         self.theirs = theirs
         self.fields = conflicting_fields(mine, theirs)

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from followup_tui.i18n import t
+from followup_tui.widgets.binding_text import translate_bindings
 
 
 class FirstRunScreen(ModalScreen[str | None]):
@@ -34,6 +35,10 @@ class FirstRunScreen(ModalScreen[str | None]):
     FirstRunScreen .choice { padding: 0 0 0 2; }
     FirstRunScreen #first-run-note { color: $warning; height: auto; }
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from followup_tui.i18n import t
 from followup_tui.screens.service_calls import call_service, desk
 from followup_tui.services.views import ChangeView, OrderDetail
+from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.desk_header import DeskHeader
 from followup_tui.widgets.order_columns import format_quantity
 
@@ -68,6 +69,7 @@ class OrderDetailScreen(Screen[None]):
 
     def __init__(self, order_id: int) -> None:
         super().__init__()
+        translate_bindings(self)
         self.order_id = order_id
         self.detail: OrderDetail | None = None
 

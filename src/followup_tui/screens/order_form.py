@@ -30,6 +30,7 @@ from followup_tui.screens.order_form_model import (
 )
 from followup_tui.screens.service_calls import call_service, desk
 from followup_tui.services.views import OrderDetail, OrderView
+from followup_tui.widgets.binding_text import translate_bindings
 
 MAX_LINES = 8
 _SELECTS: dict[str, tuple[str, ...]] = {
@@ -62,6 +63,7 @@ class OrderFormScreen(ModalScreen[OrderView | None]):
 
     def __init__(self, detail: OrderDetail | None) -> None:
         super().__init__()
+        translate_bindings(self)
         self.detail = detail
         self.expected_version = detail.order.version if detail else None
         self._values: FormValues | None = values_from_detail(detail) if detail else None

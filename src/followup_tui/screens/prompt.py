@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from followup_tui.i18n import t
+from followup_tui.widgets.binding_text import translate_bindings
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -41,6 +42,7 @@ class PromptScreen(ModalScreen[str | None]):
         placeholder: str = "",
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self._title = title
         self._label = label
         self._default = default
@@ -84,6 +86,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self, title: str, options: Sequence[tuple[str, str]], *, current: str | None = None
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self._title = title
         self._options = list(options)
         self._current = current

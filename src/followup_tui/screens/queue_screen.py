@@ -31,6 +31,7 @@ from followup_tui.services.queue import (
     late_and_at_risk,
     store_state,
 )
+from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.desk_header import DeskHeader
 from followup_tui.widgets.order_columns import order_columns
 from followup_tui.widgets.virtual_table import VirtualTable
@@ -140,6 +141,7 @@ class QueueScreen(QueueActions):
 
     def __init__(self) -> None:
         super().__init__()
+        translate_bindings(self)
         self.query_state = QueueQuery()
         self._last_mark = -1
         self._ready = False
