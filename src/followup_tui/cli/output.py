@@ -1,0 +1,399 @@
+"""Printing for people (Rich tables) and for scripts (JSON), and nothing in between.
+
+Two rules shape everything here. JSON is a contract: keys are fixed and documented where
+the command lives, dates are ISO strings, decimals are strings (a float would turn a
+quantity of 0.1 into 0.1000000000000000055), text is UTF-8 without ``\\u`` escapes so a
+script in Shanghai can grep for 华强. Text is for a terminal: every value a clerk typed is
+wrapped in ``rich.text.Text`` so ``[bold]`` or ``[/]`` in a customer name prints as typed
+instead of being parsed as markup (DESIGN.md section 8), and control characters are shown
+as escapes, because an ESC from an imported ERP row must never reach the terminal.
+
+Rich is imported inside the functions that draw, so importing this module for
+``printable`` (the error path of ``main``) stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+from followup_tui.domain.text import find_control_character
+from followup_tui.i18n import t
+from followup_tui.i18n.errors import field_label
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from followup_tui.services.views import (
+        ChangeView,
+        LineView,
+        NoteView,
+        OrderDetail,
+        OrderView,
+    )
+
+Justify = Literal["left", "right", "center"]
+
+
+def printable(value: str, *, multiline: bool = False) -> str:
+    """``value`` with every control or format character written as its escape (``\\x1b``).
+
+    Escaping rather than deleting keeps the evidence: a clerk who sees ``\\x1b[2J`` in a
+    customer name knows the import carried garbage. Newlines and tabs survive only where
+    the output has room for several lines (a note's body).
+    """
+    if find_control_character(value, multiline=multiline) is None:
+        return value
+    out: list[str] = []
+    for char in value:
+        if find_control_character(char, multiline=multiline) is None:
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def decimal_text(value: Decimal, *, grouped: bool = False) -> str:
+    """A decimal without trailing zeros or exponent: ``1200.000`` reads ``1200``.
+
+    ``grouped`` adds thousands separators for people (``1,200``); JSON never has them.
+    """
+    normal = value.normalize()
+    if normal == 0:
+        normal = Decimal(0)
+    return format(normal, ",f" if grouped else "f")
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON data: dates ISO, decimals as strings, mappings and sequences walked."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    return value
+
+
+def print_json(data: Any, stream: TextIO | None = None) -> None:
+    """Write ``data`` as indented UTF-8 JSON, even when the locale's encoding is not UTF-8
+    (``LANG=C`` in a cron job would otherwise turn 华强 into an encoding error)."""
+    out = stream if stream is not None else sys.stdout
+    text = json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n"
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "")
+    buffer = getattr(out, "buffer", None)
+    if encoding != "utf8" and buffer is not None:
+        out.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        out.write(text)
+        out.flush()
+
+
+def console(stream: TextIO | None = None) -> Console:
+    """A console that never interprets what it prints: no markup, no emoji codes, no
+    highlighting of numbers inside customer names."""
+    from rich.console import Console
+
+    return Console(
+        file=stream if stream is not None else sys.stdout,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def cell(value: str, *, style: str = "", multiline: bool = False) -> Text:
+    """User data as inert text, control characters escaped."""
+    from rich.text import Text
+
+    return Text(printable(value, multiline=multiline), style=style)
+
+
+def table(
+    columns: Sequence[tuple[str, Justify]],
+    *,
+    title: str = "",
+    limits: Sequence[int | None] | None = None,
+) -> Table:
+    """A borderless table (easy to copy from a terminal), headers as ``Text`` too.
+
+    With ``limits`` every row stays on one line and a limited column ends in an ellipsis
+    (the queue: one order, one line); without, long values wrap (the detail of one order).
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(
+        box=None,
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
+        title=Text(title, style="bold") if title else None,
+        title_justify="left",
+    )
+    for index, (header, justify) in enumerate(columns):
+        limit = limits[index] if limits is not None else None
+        grid.add_column(
+            Text(header),
+            justify=justify,
+            no_wrap=limits is not None,
+            overflow="ellipsis" if limits is not None else "fold",
+            max_width=limit,
+        )
+    return grid
+
+
+COLUMN_GAP = 2
+MIN_FLEXIBLE_WIDTH = 6
+
+
+def fit_limits(
+    headers: Sequence[str], rows: Sequence[Sequence[Text]], flexible: Sequence[int], width: int
+) -> list[int | None]:
+    """Column limits that make a one-line-per-row table fit ``width`` by shortening only
+    the ``flexible`` columns (names), in proportion to their length.
+
+    Left to itself Rich shrinks every column, and a cropped order number or date is
+    useless; a customer name cut to 深圳市华强电… is still recognisable.
+    """
+    from rich.cells import cell_len
+
+    natural = [
+        max([cell_len(header), *(row[index].cell_len for row in rows)])
+        for index, header in enumerate(headers)
+    ]
+    fixed = sum(w for i, w in enumerate(natural) if i not in flexible)
+    room = width - fixed - COLUMN_GAP * (len(headers) - 1)
+    wanted = sum(natural[i] for i in flexible)
+    limits: list[int | None] = [None] * len(headers)
+    if wanted <= room:
+        return limits
+    for index in flexible:
+        share = room * natural[index] // wanted if wanted else 0
+        limits[index] = max(MIN_FLEXIBLE_WIDTH, min(natural[index], share))
+    return limits
+
+
+def key_values(rows: Iterable[tuple[str, str]]) -> Table:
+    """Label / value pairs, e.g. the header of ``order show`` or ``locate``."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(Text(label), cell(value, multiline=True))
+    return grid
+
+
+def date_text(value: date | None) -> str:
+    return value.isoformat() if value is not None else "—"
+
+
+# --- JSON shapes, documented in cli/orders.py ------------------------------------------
+
+
+def order_json(view: OrderView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "order_no": view.order_no,
+        "customer": view.customer,
+        "customer_po": view.customer_po,
+        "owner": view.owner,
+        "status": view.status,
+        "held_from": view.held_from,
+        "priority": view.priority,
+        "incoterm": view.incoterm,
+        "payment_terms": view.payment_terms,
+        "packaging": view.packaging,
+        "labels": view.labels,
+        "technical": view.technical,
+        "order_date": view.order_date,
+        "requested_date": view.requested_date,
+        "confirmed_date": view.confirmed_date,
+        "due_date": view.due_date,
+        "product": view.lead_product,
+        "quantity": view.total_quantity,
+        "unit": view.unit,
+        "amount": view.total_amount,
+        "currency": view.currency,
+        "created_at": view.created_at,
+        "updated_at": view.updated_at,
+        "version": view.version,
+    }
+
+
+def line_json(line: LineView) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "line_no": line.line_no,
+        "product": line.product,
+        "spec": line.spec,
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "unit_price": line.unit_price,
+        "currency": line.currency,
+        "requested_date": line.requested_date,
+        "confirmed_date": line.confirmed_date,
+    }
+
+
+def note_json(note: NoteView) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "kind": note.kind,
+        "body": note.body,
+        "author": note.author,
+        "created_at": note.created_at,
+    }
+
+
+def change_json(change: ChangeView) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "at": change.at,
+        "actor": change.actor,
+        "entity": change.entity,
+        "entity_id": change.entity_id,
+        "action": change.action,
+        "diff": change.diff,
+    }
+
+
+# --- order show, for people -------------------------------------------------------------
+
+#: Columns the change history leaves out of its text form: bookkeeping a clerk never typed
+#: (``--json`` keeps them all).
+_HIDDEN_DIFF_SUFFIXES = ("_rank", "_id", "_initials", "_folded")
+DIFF_VALUE_WIDTH = 30
+
+
+def _diff_value(value: Any) -> str:
+    text = "—" if value in (None, "") else str(jsonable(value))
+    if len(text) > DIFF_VALUE_WIDTH:
+        text = text[: DIFF_VALUE_WIDTH - 1] + "…"
+    return text
+
+
+def change_summary(change: ChangeView) -> str:
+    """``Status: draft → confirmed; Confirmed date: — → 2026-02-01`` for an update; a
+    count of the fields for an insert (the whole row would drown the history)."""
+    shown = {
+        name: values
+        for name, values in change.diff.items()
+        if not name.endswith(_HIDDEN_DIFF_SUFFIXES)
+    }
+    if change.action != "update":
+        return t("cli.show.fields", count=len(shown))
+    parts = []
+    for name, values in shown.items():
+        old, new = [*values, None, None][:2]
+        if name == "status":
+            old = t(f"status.{old}") if old else old
+            new = t(f"status.{new}") if new else new
+        parts.append(f"{field_label(name)}: {_diff_value(old)} → {_diff_value(new)}")
+    return "; ".join(parts)
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _header(view: OrderView) -> list[tuple[str, str]]:
+    rows = [
+        (t("field.customer"), view.customer),
+        (t("field.status"), t(f"status.{view.status}")),
+        (t("field.owner"), view.owner),
+        (t("field.priority"), t(f"priority.{view.priority}")),
+        (t("field.order_date"), date_text(view.order_date)),
+        (t("field.requested_date"), date_text(view.requested_date)),
+        (t("field.confirmed_date"), date_text(view.confirmed_date)),
+        (t("field.incoterm"), view.incoterm),
+        (t("field.payment_terms"), view.payment_terms),
+    ]
+    optional = (
+        (t("field.customer_po"), view.customer_po),
+        (t("field.packaging"), view.packaging),
+        (t("field.labels"), view.labels),
+        (t("field.technical"), view.technical),
+    )
+    rows.extend((label, value) for label, value in optional if value)
+    if view.currency:
+        amount = f"{decimal_text(view.total_amount, grouped=True)} {view.currency}"
+        rows.append((t("cli.show.amount"), amount))
+    return rows
+
+
+def print_detail(detail: OrderDetail, timezone: str) -> None:
+    """``order show`` for a person: header, lines, notes (newest first), history."""
+    from rich.text import Text
+
+    out = console()
+    view = detail.order
+    out.print(Text.assemble((printable(view.order_no), "bold")))
+    out.print(key_values(_header(view)))
+    out.print()
+    lines = table(
+        [
+            ("#", "right"),
+            (t("field.product"), "left"),
+            (t("field.spec"), "left"),
+            (t("field.quantity"), "right"),
+            (t("field.unit"), "left"),
+            (t("field.unit_price"), "right"),
+            (t("field.currency"), "left"),
+        ],
+        title=t("field.lines"),
+    )
+    for line in detail.lines:
+        lines.add_row(
+            cell(str(line.line_no)),
+            cell(line.product),
+            cell(line.spec),
+            cell(decimal_text(line.quantity, grouped=True)),
+            cell(line.unit),
+            cell(decimal_text(line.unit_price, grouped=True)),
+            cell(line.currency),
+        )
+    out.print(lines)
+    out.print()
+    out.print(Text(t("cli.show.notes"), style="bold"))
+    if not detail.notes:
+        out.print(Text(t("cli.show.no_notes")))
+    for note in detail.notes:
+        when = _local(note.created_at, timezone)
+        out.print(cell(f"{when}  {note.author} · {t(f'note_kind.{note.kind}')}", style="dim"))
+        out.print(cell(f"  {note.body}", multiline=True))
+    out.print()
+    history = table(
+        [
+            (t("cli.show.when"), "left"),
+            (t("cli.show.who"), "left"),
+            (t("cli.show.what"), "left"),
+            (t("cli.show.change"), "left"),
+        ],
+        title=t("cli.show.history"),
+    )
+    for change in detail.changes:
+        what = f"{t(f'entity.{change.entity}')} {t(f'action.{change.action}')}"
+        history.add_row(
+            cell(_local(change.at, timezone)),
+            cell(change.actor),
+            cell(what),
+            cell(change_summary(change)),
+        )
+    out.print(history)

@@ -1,0 +1,228 @@
+"""The argument tree of ``followup``.
+
+Every leaf names its handler as ``"module:function"`` inside ``followup_tui.cli`` instead
+of holding the function, so that building the parser imports no handler module: the desk
+path (``followup`` with no subcommand) must not pay for SQLAlchemy or Rich tables just
+because ``order list`` exists. Help texts go through ``t()``, so the parser is built after
+the language is chosen.
+
+The global options (``--db``, ``--config``, ``--lang``) are accepted before or after the
+subcommand, because administrators write ``followup db check --db x.db`` as often as the
+other way round; below the top level their default is ``SUPPRESS`` so that an option given
+before the subcommand is not overwritten by the subcommand's default.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from followup_tui import __version__
+from followup_tui.config import ORDER_STATUSES, SORT_COLUMNS, VIEW_STATUSES
+from followup_tui.i18n import LANGUAGES, t
+
+PROG = "followup"
+LINE_PARTS = 6
+NOTE_KINDS = "{call,email,visit,internal}"
+PRIORITIES: tuple[str, ...] = ("normal", "high", "urgent")
+
+
+def positive_int(raw: str) -> int:
+    """``--limit 0`` or ``--orders -5`` is a usage error, reported by argparse (exit 2)."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.error.positive", value=raw)) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(t("cli.error.positive", value=raw))
+    return value
+
+
+def line_spec(raw: str) -> tuple[str, ...]:
+    """``--line "product|spec|qty|unit|price|currency"``: the shape is checked here, the
+    values later (so a bad quantity names its line and field like any other)."""
+    parts = tuple(part.strip() for part in raw.split("|"))
+    if len(parts) != LINE_PARTS:
+        raise argparse.ArgumentTypeError(t("cli.error.line_form", value=raw))
+    return parts
+
+
+def _globals(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default: Any = None if top else argparse.SUPPRESS
+    group = parser.add_argument_group(t("cli.help.global_group"))
+    group.add_argument("--db", metavar="PATH|URL", default=default, help=t("cli.help.db"))
+    group.add_argument("--config", metavar="FILE", default=default, help=t("cli.help.config"))
+    group.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang"))
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=t("cli.help.json"))
+
+
+Adder = Callable[..., argparse.ArgumentParser]
+
+
+def _leaf(adder: Adder, name: str, help_key: str, handler: str) -> argparse.ArgumentParser:
+    parser = adder(name, help=t(help_key), description=t(help_key))
+    _globals(parser, top=False)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _add_admin(commands: Any) -> None:
+    watch = commands.add_parser("watch", help=t("cli.help.watch"), description=t("cli.help.watch"))
+    _globals(watch, top=False)
+    watch.set_defaults(handler=None, read_only=True)
+
+    locate = _leaf(commands.add_parser, "locate", "cli.help.locate", "admin:run_locate")
+    _json(locate)
+
+    config = commands.add_parser("config", help=t("cli.help.config_cmd"))
+    config_commands = config.add_subparsers(dest="config_command", metavar="get|set")
+    config_commands.required = True
+    get = _leaf(config_commands.add_parser, "get", "cli.help.config_get", "admin:run_config_get")
+    get.add_argument("key", metavar="KEY", help=t("cli.help.config_key"))
+    put = _leaf(config_commands.add_parser, "set", "cli.help.config_set", "admin:run_config_set")
+    put.add_argument("key", metavar="KEY", help=t("cli.help.config_key"))
+    put.add_argument("value", metavar="VALUE", help=t("cli.help.config_value"))
+
+    db = commands.add_parser("db", help=t("cli.help.db_cmd"))
+    db_commands = db.add_subparsers(dest="db_command", metavar="upgrade|check|backup")
+    db_commands.required = True
+    upgrade = _leaf(db_commands.add_parser, "upgrade", "cli.help.db_upgrade", "admin:run_upgrade")
+    _json(upgrade)
+    check = _leaf(db_commands.add_parser, "check", "cli.help.db_check", "admin:run_check")
+    _json(check)
+    backup = _leaf(db_commands.add_parser, "backup", "cli.help.db_backup", "admin:run_backup")
+    backup.add_argument("dest", metavar="DEST", help=t("cli.help.backup_dest"))
+
+    demo = _leaf(commands.add_parser, "demo", "cli.help.demo", "admin:run_demo")
+    demo.add_argument(
+        "--orders", type=positive_int, default=300, metavar="N", help=t("cli.help.demo_orders")
+    )
+    demo.add_argument("--seed", type=int, default=7, metavar="S", help=t("cli.help.demo_seed"))
+    _json(demo)
+
+
+def _add_order_entry(orders: Any) -> None:
+    add = _leaf(orders.add_parser, "add", "cli.help.order_add", "orders:run_add")
+    add.add_argument("--customer", required=True, help=t("cli.help.customer"))
+    add.add_argument(
+        "--requested", required=True, metavar="YYYY-MM-DD", help=t("cli.help.requested")
+    )
+    add.add_argument("--product", help=t("cli.help.product"))
+    add.add_argument("--spec", default="", help=t("cli.help.spec"))
+    add.add_argument("--quantity", metavar="Q", help=t("cli.help.quantity"))
+    add.add_argument("--unit", metavar="U", help=t("cli.help.unit"))
+    add.add_argument("--price", metavar="X", help=t("cli.help.price"))
+    add.add_argument("--currency", metavar="C", help=t("cli.help.currency"))
+    add.add_argument(
+        "--line",
+        dest="lines",
+        action="append",
+        type=line_spec,
+        default=[],
+        metavar='"P|SPEC|Q|U|X|C"',
+        help=t("cli.help.line"),
+    )
+    add.add_argument("--order-no", metavar="NO", help=t("cli.help.order_no"))
+    add.add_argument("--order-date", metavar="YYYY-MM-DD", help=t("cli.help.order_date"))
+    add.add_argument("--confirmed", metavar="YYYY-MM-DD", help=t("cli.help.confirmed"))
+    add.add_argument("--owner", help=t("cli.help.owner"))
+    add.add_argument("--customer-po", default="", metavar="PO", help=t("cli.help.customer_po"))
+    add.add_argument("--incoterm", default="FOB", help=t("cli.help.incoterm"))
+    add.add_argument("--payment-terms", default="T/T", metavar="T", help=t("cli.help.payment"))
+    add.add_argument(
+        "--priority", choices=PRIORITIES, default="normal", help=t("cli.help.priority")
+    )
+    add.add_argument("--packaging", default="", help=t("cli.help.packaging"))
+    add.add_argument("--labels", default="", help=t("cli.help.labels"))
+    add.add_argument("--technical", default="", help=t("cli.help.technical"))
+    _json(add)
+
+    listing = _leaf(orders.add_parser, "list", "cli.help.order_list", "orders:run_list")
+    listing.add_argument(
+        "--status",
+        choices=VIEW_STATUSES,
+        default="open",
+        metavar="S",
+        help=t("cli.help.status", known=", ".join(VIEW_STATUSES)),
+    )
+    listing.add_argument("--owner", metavar="O|me", help=t("cli.help.owner_filter"))
+    listing.add_argument("--filter", default="", metavar="TEXT", help=t("cli.help.filter"))
+    listing.add_argument(
+        "--sort", choices=SORT_COLUMNS, default="due_date", help=t("cli.help.sort")
+    )
+    listing.add_argument("--desc", action="store_true", help=t("cli.help.desc"))
+    listing.add_argument(
+        "--limit", type=positive_int, default=50, metavar="N", help=t("cli.help.limit")
+    )
+    _json(listing)
+
+    show = _leaf(orders.add_parser, "show", "cli.help.order_show", "orders:run_show")
+    show.add_argument("order_no", metavar="ORDER_NO")
+    _json(show)
+
+
+def _add_order_moves(orders: Any) -> None:
+    def move(name: str, handler: str) -> argparse.ArgumentParser:
+        parser = _leaf(orders.add_parser, name, f"cli.help.order_{name}", f"orders:{handler}")
+        parser.add_argument("order_no", metavar="ORDER_NO")
+        _json(parser)
+        return parser
+
+    confirm = move("confirm", "run_confirm")
+    confirm.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.help.confirm_date"))
+    advance = move("advance", "run_advance")
+    advance.add_argument(
+        "--to",
+        choices=ORDER_STATUSES,
+        metavar="STATUS",
+        help=t("cli.help.advance_to", known=", ".join(ORDER_STATUSES)),
+    )
+    hold = move("hold", "run_hold")
+    hold.add_argument("--reason", default="", help=t("cli.help.hold_reason"))
+    move("resume", "run_resume")
+    cancel = move("cancel", "run_cancel")
+    cancel.add_argument("--reason", required=True, help=t("cli.help.cancel_reason"))
+    assign = move("assign", "run_assign")
+    assign.add_argument("owner", metavar="OWNER", help=t("cli.help.assign_owner"))
+    note = move("note", "run_note")
+    note.add_argument("text", metavar="TEXT", help=t("cli.help.note_text"))
+    note.add_argument(
+        "--kind", default="internal", metavar=NOTE_KINDS, help=t("cli.help.note_kind")
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole tree; call after ``use_language`` so the help speaks the clerk's language."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=t("cli.help.description"),
+        epilog=t("cli.help.epilog"),
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _globals(parser, top=True)
+    parser.set_defaults(handler=None, read_only=False)
+    commands = parser.add_subparsers(dest="command", metavar=t("cli.help.commands_metavar"))
+    _add_admin(commands)
+    order = commands.add_parser("order", help=t("cli.help.order_cmd"))
+    orders = order.add_subparsers(dest="order_command", metavar=t("cli.help.order_metavar"))
+    orders.required = True
+    _add_order_entry(orders)
+    _add_order_moves(orders)
+    return parser
+
+
+def early_options(argv: list[str]) -> argparse.Namespace:
+    """``--config`` and ``--lang`` wherever they appear, before the real parse: the
+    language must be known to translate the help that the real parse may print."""
+    probe = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    probe.add_argument("--config", default=None)
+    probe.add_argument("--lang", default=None)
+    try:
+        known, _rest = probe.parse_known_args(argv)
+    except argparse.ArgumentError:  # e.g. "--lang" with no value: the real parse says so
+        return argparse.Namespace(config=None, lang=None)
+    return known

@@ -1,0 +1,249 @@
+"""``followup order ...`` end to end in-process: the same services as the desk, field-named
+errors, stable JSON, and user text that prints exactly as typed."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from followup_tui.cli import main
+
+LIST_KEYS = {
+    "order_no", "customer", "product", "quantity", "unit", "due_date", "days_left", "status",
+    "owner",
+}  # fmt: skip
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("FOLLOWUP_DB", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("COLUMNS", "200")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = contextvars.copy_context().run(main, list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def add(capsys: pytest.CaptureFixture[str], customer: str = "Acme GmbH", *extra: str) -> dict:
+    order = ok_json(
+        capsys, "order", "add", "--customer", customer, "--product", "Cable set K2",
+        "--quantity", "5,000", "--unit", "pcs", "--price", "1.25", "--currency", "eur",
+        "--order-date", "2026-01-05", "--requested", "2026-03-01", *extra,
+    )  # fmt: skip
+    assert isinstance(order, dict)
+    return order
+
+
+def test_add_list_show_confirm_advance_note(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    order = add(
+        capsys, "深圳市华强电子有限公司", "--line", "外壳 B7|黑|800|pcs|3.2|CNY",
+        "--packaging", "纸箱", "--priority", "high",
+    )  # fmt: skip
+    order_no = order["order_no"]
+    assert order_no.startswith("PO-") and order_no.endswith("-00001")
+    assert order["status"] == "draft"
+    assert order["quantity"] == "5800"  # decimals are strings, summed over the lines
+    assert order["currency"] == ""  # mixed currencies
+    assert order["priority"] == "high"
+
+    rows = ok_json(capsys, "order", "list")
+    assert isinstance(rows, list) and len(rows) == 1
+    assert set(rows[0]) == LIST_KEYS
+    assert rows[0]["order_no"] == order_no
+    assert rows[0]["customer"] == "深圳市华强电子有限公司"
+    assert rows[0]["quantity"] == "5800"
+    assert rows[0]["due_date"] == "2026-03-01"
+    assert isinstance(rows[0]["days_left"], int)
+
+    detail = ok_json(capsys, "order", "show", order_no.lower())  # typed in lower case
+    assert isinstance(detail, dict)
+    assert set(detail) == {"order", "lines", "notes", "changes"}
+    assert [line["product"] for line in detail["lines"]] == ["Cable set K2", "外壳 B7"]
+    assert detail["lines"][1]["unit_price"] == "3.2"
+    assert detail["changes"][0]["entity"] == "order"
+    assert detail["changes"][0]["action"] == "insert"
+
+    confirmed = ok_json(capsys, "order", "confirm", order_no, "--date", "2026-02-20")
+    assert isinstance(confirmed, dict)
+    assert (confirmed["status"], confirmed["due_date"]) == ("confirmed", "2026-02-20")
+    code, out, _ = run(capsys, "order", "advance", order_no)
+    assert code == 0 and "materials" in out
+    code, out, _ = run(capsys, "order", "note", order_no, "客户来电：催交期", "--kind", "call")
+    assert code == 0 and order_no in out
+
+    detail = ok_json(capsys, "order", "show", order_no)
+    assert isinstance(detail, dict)
+    assert detail["order"]["status"] == "materials"
+    assert [(n["kind"], n["body"]) for n in detail["notes"]] == [("call", "客户来电：催交期")]
+    moves = [c["diff"]["status"] for c in detail["changes"] if "status" in c["diff"]]
+    assert moves[-2:] == [["draft", "confirmed"], ["confirmed", "materials"]]
+
+    code, out, _ = run(capsys, "order", "show", order_no)
+    assert code == 0
+    assert "Change history" in out and "Status: confirmed → materials" in out
+    assert "客户来电：催交期" in out
+
+
+def test_illegal_move_exits_1_listing_the_allowed_moves(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_no = add(capsys)["order_no"]
+    code, _, err = run(capsys, "order", "advance", order_no)
+    assert code == 1
+    assert "confirm" in err  # a draft is confirmed, not advanced
+    run(capsys, "order", "confirm", order_no)
+    code, _, err = run(capsys, "order", "advance", order_no, "--to", "draft")
+    assert code == 1
+    assert err.startswith("followup: An order in confirmed cannot move to draft")
+    assert "allowed moves: materials, production" in err and "cancelled" in err
+    code, _, err = run(capsys, "--lang", "zh_CN", "order", "advance", order_no, "--to", "draft")
+    assert code == 1 and "允许的操作" in err and "备料" in err
+
+
+def test_hold_resume_cancel_assign(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    order_no = add(capsys, "Acme GmbH", "--confirmed", "2026-02-25")["order_no"]
+    assert ok_json(capsys, "order", "advance", order_no, "--to", "production")
+    held = ok_json(capsys, "order", "hold", order_no, "--reason", "waiting for deposit")
+    assert isinstance(held, dict) and held["status"] == "on_hold"
+    assert held["held_from"] == "production"
+    resumed = ok_json(capsys, "order", "resume", order_no)
+    assert isinstance(resumed, dict) and resumed["status"] == "production"
+    assigned = ok_json(capsys, "order", "assign", order_no, "王强")
+    assert isinstance(assigned, dict) and assigned["owner"] == "王强"
+    rows = ok_json(capsys, "order", "list", "--owner", "王强")
+    assert isinstance(rows, list) and [r["order_no"] for r in rows] == [order_no]
+    assert ok_json(capsys, "order", "list", "--owner", "me") == []
+    code, _, err = run(capsys, "order", "cancel", order_no, "--reason", "  ")
+    assert code == 1 and "Reason" in err
+    cancelled = ok_json(capsys, "order", "cancel", order_no, "--reason", "customer withdrew")
+    assert isinstance(cancelled, dict) and cancelled["status"] == "cancelled"
+    assert ok_json(capsys, "order", "list") == []  # open orders only by default
+    rows = ok_json(capsys, "order", "list", "--status", "all")
+    assert isinstance(rows, list) and rows[0]["status"] == "cancelled"
+
+
+def test_defaults_owner_is_the_account_and_number_is_the_next_in_the_series(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import pwd
+
+    first = add(capsys)
+    second = add(capsys)
+    assert first["owner"] == pwd.getpwuid(os.geteuid()).pw_name
+    serial = int(first["order_no"].rsplit("-", 1)[1])
+    assert second["order_no"].endswith(f"-{serial + 1:05d}")
+    mine = ok_json(capsys, "order", "list", "--owner", "me")
+    assert isinstance(mine, list) and len(mine) == 2
+
+
+def test_bad_values_name_their_field_and_create_nothing(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "order", "add", "--customer", "Acme", "--product", "K2", "--quantity", "1,2x",
+        "--unit", "pcs", "--price", "abc", "--currency", "EUR", "--requested", "2026-13-01",
+    )  # fmt: skip
+    assert code == 1
+    assert "Requested date" in err and "2026-13-01" in err
+    assert "Line 1 Quantity" in err and "1,2x" in err
+    assert "Line 1 Unit price" in err
+    assert "Traceback" not in err
+    assert not (home / "data" / "desk.db").exists()
+
+    code, _, err = run(
+        capsys, "order", "add", "--customer", "Acme", "--requested", "2026-03-01",
+        "--order-date", "2026-01-05", "--line", "K2||-5|pcs|1|XYZ",
+    )  # fmt: skip
+    assert code == 1
+    assert "Line 1 Quantity: The quantity must be greater than 0." in err
+    assert 'Unknown currency "XYZ"' in err
+    code, _, err = run(capsys, "order", "add", "--customer", "Acme", "--requested", "2026-03-01")
+    assert code == 1 and "at least one line" in err
+
+
+def test_markup_in_user_text_prints_literally(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_no = add(capsys, "[bold]x[/]")["order_no"]
+    code, out, err = run(capsys, "order", "list")
+    assert code == 0, err
+    assert "[bold]x[/]" in out
+    code, out, _ = run(capsys, "order", "show", order_no)
+    assert code == 0 and "[bold]x[/]" in out
+    rows = ok_json(capsys, "order", "list", "--filter", "[bold]")
+    assert isinstance(rows, list) and rows[0]["customer"] == "[bold]x[/]"
+
+
+def test_control_characters_from_an_import_are_shown_escaped(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_no = add(capsys)["order_no"]
+    with sqlite3.connect(home / "data" / "desk.db") as raw:  # as a bad ERP import would
+        raw.execute("UPDATE orders SET customer_name = 'Evil\x1b[2J Co', owner = 'a\x07b'")
+    for argv in (["order", "list"], ["order", "show", order_no]):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert "\x1b" not in out and "\x07" not in out
+        assert "Evil\\x1b[2J Co" in out
+    code, _, err = run(capsys, "order", "note", order_no, "bad\x1b[31m")
+    assert code == 1 and "U+001B" in err and "\x1b" not in err
+
+
+def test_read_commands_suggest_the_demo_and_unknown_orders_are_named(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["order", "list"], ["order", "show", "PO-1"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 1
+        assert "followup demo" in err
+    assert not (home / "data" / "desk.db").exists()  # a read creates no store
+    add(capsys)
+    code, _, err = run(capsys, "order", "show", "PO-NOPE")
+    assert (code, err) == (1, "followup: Order no.: No order PO-NOPE.\n")
+
+
+def test_an_outdated_store_is_refused_until_upgraded(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_no = add(capsys)["order_no"]
+    with sqlite3.connect(home / "data" / "desk.db") as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '20200101_0001'")
+    for argv in (["order", "list"], ["order", "show", order_no], ["order", "resume", order_no]):
+        code, _, err = run(capsys, *argv)
+        assert code == 1, argv
+        assert "followup db upgrade" in err
+    with sqlite3.connect(home / "data" / "desk.db") as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '20991231_0001'")
+    code, _, err = run(capsys, "order", "list")
+    assert code == 1 and "newer" in err
+
+
+def test_list_text_is_a_table_in_the_clerks_language(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(capsys, "深圳市华强电子有限公司")
+    code, out, _ = run(capsys, "--lang", "zh_CN", "order", "list")
+    assert code == 0
+    header, row, *_ = out.splitlines()
+    assert header.split()[:3] == ["订单号", "客户", "产品"]
+    assert "深圳市华强电子有限公司" in row and "5,000 pcs" in row and "草稿" in row
+    assert out.splitlines()[-1] == "显示 1 张，共 1 张订单"
