@@ -171,7 +171,8 @@ def add_note(ctx: StoreContext, order_id: int, body: str, kind: str = "internal"
 
 # --- bulk actions and their undo -------------------------------------------------------
 
-_BULK_FIELDS = ("status", "status_rank", "held_from", "owner")
+# confirmed_date and due_date: a bulk advance confirms drafts, and its undo must unconfirm.
+_BULK_FIELDS = ("status", "status_rank", "held_from", "owner", "confirmed_date", "due_date")
 
 
 def _bulk(

@@ -91,7 +91,10 @@ def backup(source: Path, destination: Path) -> int:
         dst = sqlite3.connect(destination)
         try:
             destination.chmod(0o600)
-            src.backup(dst, pages=1024)
+            # One step, under one read transaction: in WAL mode it blocks no writer,
+            # while a paged backup restarts whenever a clerk commits between steps and,
+            # on a busy desk, never finishes.
+            src.backup(dst, pages=-1)
             pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
         finally:
             dst.close()
