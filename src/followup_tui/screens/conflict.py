@@ -25,7 +25,7 @@ class ConflictScreen(ModalScreen[FormValues | None]):
     BINDINGS = [
         Binding(
             "space",
-            "toggle",
+            "switch_value",
             "Switch",
             id="conflict.toggle",
             tooltip="Take the other value for this field",

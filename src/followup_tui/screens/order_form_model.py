@@ -142,8 +142,6 @@ def build_draft(values: FormValues) -> tuple[OrderDraft | None, list[Problem]]:
                 confirmed_date=confirmed,
             )
         )
-    if order_date is None or requested is None:
-        return None, problems
     try:
         priority = Priority(head["priority"] or "normal")
     except ValueError:
@@ -152,8 +150,10 @@ def build_draft(values: FormValues) -> tuple[OrderDraft | None, list[Problem]]:
         order_no=head["order_no"],
         customer=head["customer"],
         owner=head["owner"],
-        order_date=order_date,
-        requested_date=requested,
+        # A missing or unreadable date is already a problem; stand-ins that can never
+        # be "too early" let every other field be checked in the same pass.
+        order_date=order_date or date.min,
+        requested_date=requested or order_date or date.min,
         confirmed_date=confirmed,
         priority=priority,
         incoterm=head["incoterm"],

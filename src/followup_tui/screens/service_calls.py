@@ -8,7 +8,9 @@ traceback ever reaches the clerk's screen and nothing fails silently.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.screen import Screen
@@ -41,6 +43,9 @@ def call_service(
     """Run ``work(store)`` in a thread; hand its result or its refusal back on the UI
     thread. Calls in the same group replace each other (a newer one wins)."""
     app = desk(screen)
+    # Thread workers start with an empty context: without this copy ``t`` would speak
+    # the fallback language in the worker and in the callbacks it hands back.
+    context = contextvars.copy_context()
 
     def job() -> None:
         try:
@@ -55,4 +60,6 @@ def call_service(
             return
         app.call_from_thread(on_done, result)
 
-    screen.run_worker(job, thread=True, group=group, exclusive=True, exit_on_error=False)
+    screen.run_worker(
+        partial(context.run, job), thread=True, group=group, exclusive=True, exit_on_error=False
+    )

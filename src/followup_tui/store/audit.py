@@ -24,7 +24,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        # Normalised, so 1200.000 read back from the store and 1200 just typed compare
+        # and read the same in the history.
+        return format(value.normalize(), "f")
     return value
 
 
