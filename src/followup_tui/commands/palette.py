@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from followup_tui.i18n import current_language, load_catalog, t
@@ -43,6 +45,21 @@ class PaletteEntry:
         return self.action.split("(", 1)[0]
 
 
+def literal_highlight(matcher: Matcher, title: str) -> Content:
+    """The title with its matched letters highlighted, never read as markup.
+
+    ``Matcher.highlight`` (and a plain string given to a hit) is parsed as markup, and a
+    title can carry a saved view's name from the settings file: "[/]本周" would crash
+    the palette, "[@click=app.quit]x" would become an action.
+    """
+    content = Content(title)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class EntryProvider(Provider):
     """Subclasses say which entries apply to the screen under the palette."""
 
@@ -67,8 +84,9 @@ class EntryProvider(Provider):
     async def discover(self) -> Hits:
         for entry, title, _ in self._offered():
             yield DiscoveryHit(
-                title,
+                Content(title),
                 partial(self.screen.run_action, entry.action),
+                text=title,
                 help=t(entry.help_key) if entry.help_key else None,
             )
 
@@ -79,7 +97,8 @@ class EntryProvider(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
+                    literal_highlight(matcher, title),
                     partial(self.screen.run_action, entry.action),
+                    text=title,
                     help=t(entry.help_key) if entry.help_key else None,
                 )

@@ -91,7 +91,10 @@ class OrderDetailScreen(Screen[None]):
         header.title = t("app.title")
         header.store_name = app.settings.location.display_name
         header.user = app.actor
+        header.role = t("desk.role_supervisor") if app.read_only else t("desk.role_clerk")
         header.read_only_label = t("app.read_only") if app.read_only else ""
+        header.late_label = t("queue.late")
+        header.at_risk_label = t("queue.at_risk")
         lines = self.query_one("#detail-lines", DataTable)
         lines.add_columns(
             *(
@@ -116,6 +119,25 @@ class OrderDetailScreen(Screen[None]):
 
         order_id = self.order_id
         call_service(self, lambda store: get_order(store, order_id), self._show, group="detail")
+        self._count_alarms()
+
+    def _count_alarms(self) -> None:
+        """The header's late and at-risk counts, as the queue shows them (not a false 0)."""
+        from followup_tui.domain.orders import AT_RISK_DAYS
+        from followup_tui.services.queue import late_and_at_risk
+
+        app = desk(self)
+        today = app.today()
+        header = self.query_one(DeskHeader)
+
+        def show(late: int, soon: int) -> None:
+            header.late, header.at_risk = late, soon
+
+        def count() -> None:
+            late, soon = late_and_at_risk(app.reader, today, AT_RISK_DAYS)
+            app.call_from_thread(show, late, soon)
+
+        self.run_worker(count, thread=True, group="counts", exclusive=True, exit_on_error=False)
 
     def _show(self, detail: OrderDetail) -> None:
         self.detail = detail

@@ -73,6 +73,7 @@ def order_columns(today: date) -> list[Column[QueueRow]]:
             lambda r: days_left_cell(r, today),
             align="right",
         ),
-        Column("status", t("queue.col.status"), 8, lambda r: Text(t(f"status.{r.status}"))),
+        # 10 cells: "production" and "in transit" are the longest English statuses.
+        Column("status", t("queue.col.status"), 10, lambda r: Text(t(f"status.{r.status}"))),
         Column("owner", t("queue.col.owner"), 8, _plain(lambda r: r.owner)),
     ]

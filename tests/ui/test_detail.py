@@ -1,0 +1,136 @@
+"""The order detail: header, lines, notes and who changed what, all shown as typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from desk_kit import (
+    LINA,
+    NOTE_CALL,
+    NOTE_INTERNAL,
+    Desk,
+    at_risk_count,
+    cursor_no,
+    late_count,
+    move_to,
+    press,
+    queue,
+    screen_text,
+    spec_of,
+)
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from followup_tui.screens.order_detail import OrderDetailScreen
+from followup_tui.screens.order_form import OrderFormScreen
+
+FIRST = "PO-2026-00001"  # two notes, advanced once; see desk_kit.build_store
+TWO_LINES = "PO-2026-00006"
+
+
+def cells(table: DataTable[Any]) -> list[list[str]]:
+    return [
+        [str(cell.plain if hasattr(cell, "plain") else cell) for cell in table.get_row_at(y)]
+        for y in range(table.row_count)
+    ]
+
+
+async def open_detail(pilot: Pilot[Any], order_no: str) -> OrderDetailScreen:
+    await move_to(pilot, order_no)
+    await press(pilot, "enter")
+    screen = pilot.app.screen
+    assert isinstance(screen, OrderDetailScreen)
+    assert screen.detail is not None
+    return screen
+
+
+def test_detail_shows_lines_notes_and_history(desk: Desk) -> None:
+    spec = spec_of(FIRST)
+
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        screen = await open_detail(pilot, FIRST)
+        text = screen_text(app)
+        header = text.splitlines()[0]
+        assert "tester (clerk)" in header
+        assert f"‼ {late_count()} late · ! {at_risk_count()} at risk" in header
+        assert f"{FIRST}  {spec.customer}  [materials]" in text
+        assert "Customer PO: CPO-001" in text
+        assert f"Requested date: {spec.due.isoformat()}" in text
+        lines = cells(screen.query_one("#detail-lines", DataTable))
+        assert lines == [
+            ["外壳 B7 (黑)", "ABS", "800", "pcs", "1.2600", "CNY", "—"],
+        ]
+        # Notes, newest first, with their kind and author; markup-like text stays text.
+        assert NOTE_CALL in text and NOTE_INTERNAL in text
+        assert text.index(NOTE_INTERNAL) < text.index(NOTE_CALL)
+        assert "2026-11-26 14:30  internal  李娜" in text
+        assert "2026-11-26 14:30  call  tester" in text
+        history = cells(screen.query_one("#detail-history", DataTable))
+        assert history[0][:3] == ["2026-11-26 14:30", LINA, "note created"]
+        when_who_what = [(row[0], row[1], row[2]) for row in history]
+        assert ("2026-11-25 11:15", "tester", "order changed") in when_who_what
+        assert ("2026-11-20 10:00", "tester", "order created") in when_who_what
+        advanced = next(row for row in history if row[2] == "order changed")
+        assert "status: confirmed → materials" in advanced[3]
+        created = next(row for row in history if row[2] == "order line created")
+        assert "product: 外壳 B7 (黑)" in created[3]
+
+    desk.run(body)
+
+
+def test_escape_goes_back_to_the_same_row(desk: Desk) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await open_detail(pilot, TWO_LINES)
+        lines = cells(app.screen.query_one("#detail-lines", DataTable))
+        assert [line[0] for line in lines] == ["Cable set K2", "包装箱"]
+        await press(pilot, "escape")
+        assert app.screen is queue(app)
+        assert cursor_no(app) == TWO_LINES
+
+    desk.run(body)
+
+
+def test_edit_from_the_detail_reloads_it(desk: Desk) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        screen = await open_detail(pilot, FIRST)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, OrderFormScreen)
+        form.query_one("#in-customer-po").value = "CPO-VIA-DETAIL"  # type: ignore[attr-defined]
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        assert "Customer PO: CPO-VIA-DETAIL" in screen_text(app)
+        history = cells(screen.query_one("#detail-history", DataTable))
+        assert "customer_po: CPO-001 → CPO-VIA-DETAIL" in " ".join(row[3] for row in history)
+
+    desk.run(body)
+    assert desk.detail(FIRST).order.customer_po == "CPO-VIA-DETAIL"
+
+
+def test_read_only_detail_does_not_edit(desk: Desk) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        screen = await open_detail(pilot, FIRST)
+        await press(pilot, "e")
+        assert app.screen is screen
+        assert "READ-ONLY" in screen_text(app).splitlines()[0].upper()
+
+    desk.run(body, read_only=True)
+
+
+@pytest.mark.parametrize("desk", ["zh_CN"], indirect=True)
+def test_detail_speaks_chinese(desk: Desk) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        await open_detail(pilot, FIRST)
+        text = screen_text(pilot.app)
+        assert f"‼ {late_count()} 已延误" in text.splitlines()[0]
+        assert "[备料]" in text
+        assert "客户 PO: CPO-001" in text
+        history = cells(pilot.app.screen.query_one("#detail-history", DataTable))
+        assert history[0][2] == "记录 新建"
+
+    desk.run(body)
