@@ -57,6 +57,9 @@ class FollowupApp(App[int]):
         self.clock = clock
         self._actor = actor
         self.reader = WindowReader(settings.location, read_only=settings.read_only)
+        # A second connection for slow background reads (exact counts, header alarms),
+        # so they never hold the table's connection while the clerk pages.
+        self.background_reader = WindowReader(settings.location, read_only=settings.read_only)
         self._store: StoreContext | None = None
         self._store_lock = threading.Lock()
 
@@ -114,6 +117,7 @@ class FollowupApp(App[int]):
 
     def on_unmount(self) -> None:
         self.reader.close()
+        self.background_reader.close()
         if self._store is not None:
             self._store.dispose()
 

@@ -233,10 +233,29 @@ class QueueScreen(QueueActions):
             return
         table = self.table
         keep = keep_key if keep_key is not None else table.cursor_key
-        table.set_source(OrderWindow(desk(self).reader, self.query_state), keep_key=keep)
+        window = OrderWindow(desk(self).reader, self.query_state)
+        table.set_source(window, keep_key=keep)
         table.set_sort(self.query_state.sort, self.query_state.descending)
         self._update_facets()
         self._update_status()
+        self._count_exactly(window)
+
+    def _count_exactly(self, window: OrderWindow) -> None:
+        """Count a big result in a worker; the table shows "10,001+" until then."""
+        if window.count_is_exact:
+            return
+
+        def count() -> None:
+            total = window.exact_count(desk(self).background_reader)
+            self.app.call_from_thread(self._counted, window, total)
+
+        self.run_worker(count, thread=True, group="exact-count", exclusive=True,
+                        exit_on_error=False)
+
+    def _counted(self, window: OrderWindow, total: int) -> None:
+        if self.table.source is window:
+            self.table.set_row_count(total)
+            self._update_status()
 
     def _update_facets(self) -> None:
         query = self.query_state
@@ -304,11 +323,14 @@ class QueueScreen(QueueActions):
     def reload_rows(self, *, focus_id: int | None = None) -> None:
         if not self._ready:
             return
-        if focus_id is not None:
+        source = self.table.source
+        if focus_id is not None or not isinstance(source, OrderWindow):
             self._apply_query(keep_key=focus_id)
         else:
+            source.forget_count()
             self.table.reload()
             self._update_status()
+            self._count_exactly(source)
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
@@ -316,7 +338,7 @@ class QueueScreen(QueueActions):
         today = app.today()
 
         def count() -> None:
-            late, soon = late_and_at_risk(app.reader, today, AT_RISK_DAYS)
+            late, soon = late_and_at_risk(app.background_reader, today, AT_RISK_DAYS)
             app.call_from_thread(self._show_counts, late, soon)
 
         self.run_worker(count, thread=True, group="counts", exclusive=True, exit_on_error=False)

@@ -21,9 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from followup_tui.store.queue_indexes import OPEN_ORDERS_SQL, indexed_columns, sort_index
 from followup_tui.store.types import ScaledDecimal, UTCDateTime
 
 NAMING_CONVENTION = {
@@ -97,20 +99,33 @@ class Product(Audited, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+def _queue_indexes() -> list[Index]:
+    """(column, id) over all orders and over open orders, per sortable column."""
+    condition = text(OPEN_ORDERS_SQL)
+    indexes: list[Index] = []
+    for column in indexed_columns():
+        indexes.append(Index(sort_index(column, open_only=False), column, "id"))
+        indexes.append(
+            Index(
+                sort_index(column, open_only=True),
+                column,
+                "id",
+                sqlite_where=condition,
+                postgresql_where=condition,
+            )
+        )
+    return indexes
+
+
 class Order(Audited, Base):
     __tablename__ = "orders"
     __audit_entity__ = "order"
     __table_args__ = (
         Index("ix_orders_order_no_rev", "order_no_rev"),
-        Index("ix_orders_customer_name_id", "customer_name", "id"),
-        Index("ix_orders_lead_product_id", "lead_product", "id"),
-        Index("ix_orders_total_quantity_id", "total_quantity", "id"),
-        Index("ix_orders_due_date_id", "due_date", "id"),
-        Index("ix_orders_status_rank_id", "status_rank", "id"),
-        Index("ix_orders_owner_id", "owner", "id"),
         Index("ix_orders_customer_id_due", "customer_id", "due_date", "id"),
         Index("ix_orders_product_id_due", "lead_product_id", "due_date", "id"),
         Index("ix_orders_status_due", "status", "due_date", "id"),
+        *_queue_indexes(),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

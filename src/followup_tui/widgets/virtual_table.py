@@ -228,7 +228,16 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True):
     def position_text(self) -> str:
         """ "1,234 / 1,000,000": the cursor's rank (exact near either end, an estimate
         in between after refreshes) over the row count."""
-        return f"{self._window.rank:,} / {self._window.count:,}"
+        source = self._window.source
+        exact = bool(getattr(source, "count_is_exact", True))
+        return f"{self._window.rank:,} / {self._window.count:,}{'' if exact else '+'}"
+
+    def set_row_count(self, count: int) -> None:
+        """Take a count the screen worked out off the UI thread (an exact count of a
+        million rows takes longer than a key press may)."""
+        self._window.count = count
+        self._window.exact_rank()
+        self.refresh()
 
     # -- loading ----------------------------------------------------------------------
 

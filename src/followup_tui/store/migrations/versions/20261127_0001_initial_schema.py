@@ -1,8 +1,8 @@
-"""initial schema
+"""Initial schema: customers, suppliers, products, orders, lines, notes, change log.
 
 Revision ID: 20261127_0001
 Revises:
-Create Date: 2026-11-27 16:55:23.476267
+Create Date: 2026-11-27 17:28:53.908066
 """
 
 from __future__ import annotations
@@ -128,17 +128,69 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_orders_customer_id_due", ["customer_id", "due_date", "id"], unique=False
         )
-        batch_op.create_index("ix_orders_customer_name_id", ["customer_name", "id"], unique=False)
-        batch_op.create_index("ix_orders_due_date_id", ["due_date", "id"], unique=False)
-        batch_op.create_index("ix_orders_lead_product_id", ["lead_product", "id"], unique=False)
+        batch_op.create_index(
+            "ix_orders_open_customer_name",
+            ["customer_name", "id"],
+            unique=False,
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.create_index(
+            "ix_orders_open_due_date",
+            ["due_date", "id"],
+            unique=False,
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.create_index(
+            "ix_orders_open_lead_product",
+            ["lead_product", "id"],
+            unique=False,
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.create_index(
+            "ix_orders_open_order_no",
+            ["order_no", "id"],
+            unique=False,
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.create_index(
+            "ix_orders_open_owner",
+            ["owner", "id"],
+            unique=False,
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.create_index(
+            "ix_orders_open_status_rank",
+            ["status_rank", "id"],
+            unique=False,
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.create_index(
+            "ix_orders_open_total_quantity",
+            ["total_quantity", "id"],
+            unique=False,
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
         batch_op.create_index("ix_orders_order_no_rev", ["order_no_rev"], unique=False)
-        batch_op.create_index("ix_orders_owner_id", ["owner", "id"], unique=False)
         batch_op.create_index(
             "ix_orders_product_id_due", ["lead_product_id", "due_date", "id"], unique=False
         )
+        batch_op.create_index("ix_orders_sort_customer_name", ["customer_name", "id"], unique=False)
+        batch_op.create_index("ix_orders_sort_due_date", ["due_date", "id"], unique=False)
+        batch_op.create_index("ix_orders_sort_lead_product", ["lead_product", "id"], unique=False)
+        batch_op.create_index("ix_orders_sort_order_no", ["order_no", "id"], unique=False)
+        batch_op.create_index("ix_orders_sort_owner", ["owner", "id"], unique=False)
+        batch_op.create_index("ix_orders_sort_status_rank", ["status_rank", "id"], unique=False)
+        batch_op.create_index(
+            "ix_orders_sort_total_quantity", ["total_quantity", "id"], unique=False
+        )
         batch_op.create_index("ix_orders_status_due", ["status", "due_date", "id"], unique=False)
-        batch_op.create_index("ix_orders_status_rank_id", ["status_rank", "id"], unique=False)
-        batch_op.create_index("ix_orders_total_quantity_id", ["total_quantity", "id"], unique=False)
 
     op.create_table(
         "notes",
@@ -194,15 +246,51 @@ def downgrade() -> None:
 
     op.drop_table("notes")
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.drop_index("ix_orders_total_quantity_id")
-        batch_op.drop_index("ix_orders_status_rank_id")
         batch_op.drop_index("ix_orders_status_due")
+        batch_op.drop_index("ix_orders_sort_total_quantity")
+        batch_op.drop_index("ix_orders_sort_status_rank")
+        batch_op.drop_index("ix_orders_sort_owner")
+        batch_op.drop_index("ix_orders_sort_order_no")
+        batch_op.drop_index("ix_orders_sort_lead_product")
+        batch_op.drop_index("ix_orders_sort_due_date")
+        batch_op.drop_index("ix_orders_sort_customer_name")
         batch_op.drop_index("ix_orders_product_id_due")
-        batch_op.drop_index("ix_orders_owner_id")
         batch_op.drop_index("ix_orders_order_no_rev")
-        batch_op.drop_index("ix_orders_lead_product_id")
-        batch_op.drop_index("ix_orders_due_date_id")
-        batch_op.drop_index("ix_orders_customer_name_id")
+        batch_op.drop_index(
+            "ix_orders_open_total_quantity",
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.drop_index(
+            "ix_orders_open_status_rank",
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.drop_index(
+            "ix_orders_open_owner",
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.drop_index(
+            "ix_orders_open_order_no",
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.drop_index(
+            "ix_orders_open_lead_product",
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.drop_index(
+            "ix_orders_open_due_date",
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
+        batch_op.drop_index(
+            "ix_orders_open_customer_name",
+            sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+            postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"),
+        )
         batch_op.drop_index("ix_orders_customer_id_due")
 
     op.drop_table("orders")
