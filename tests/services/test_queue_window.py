@@ -280,6 +280,8 @@ def test_every_way_of_paging_gives_the_same_sorted_list(
     forward = walk_forward(window)
     assert [r.id for r in forward] == expected
     assert [r.id for r in walk_backward(window)] == expected
+    assert window.count_is_exact is False
+    assert window.exact_count() == len(expected)
     assert window.count() == len(expected)
     assert [r.id for r in window.head(5)] == expected[:5]
     assert [r.id for r in window.tail(5)] == expected[-5:]
@@ -319,6 +321,8 @@ def check_filter(desk: Desk, **fields: Any) -> list[int]:
     query = QueueQuery(**fields)
     expected = desk.expected(query)
     window = OrderWindow(desk.reader, query)
+    assert window.count_is_exact is False
+    assert window.exact_count() == len(expected)
     assert window.count() == len(expected)
     assert [r.id for r in walk_forward(window)] == expected
     assert [r.id for r in walk_backward(window)] == expected
@@ -412,7 +416,7 @@ def test_status_and_owner_facets(desk: Desk) -> None:
 
 def test_nothing_found(desk: Desk) -> None:
     window = desk.window(status="all", text="no such thing")
-    assert window.count() == 0
+    assert window.exact_count() == 0
     assert window.head(PAGE) == []
     assert window.tail(PAGE) == []
 

@@ -335,7 +335,7 @@ def run_list(run: Invocation) -> int:
         )
         window = OrderWindow(reader, query)
         rows = window.head(args.limit)
-        total = window.count() if not run.json else len(rows)
+        total = window.exact_count() if not run.json else len(rows)
     finally:
         reader.close()
     today = desk_today(settings.config)

@@ -92,7 +92,7 @@ def _like_pattern(term: str) -> str:
 #: lookups, then a small sort); above it, matches are dense enough that walking the sort
 #: column's index finds a page of them in a few thousand rows.
 SPARSE_LIMIT = 5_000
-#: The quick count stops here; the exact count runs in the background.
+#: The placeholder count before the exact one arrives from the background.
 COUNT_CAP = 10_000
 
 
@@ -261,17 +261,15 @@ class OrderWindow:
         )
 
     def count(self) -> int:
-        """A quick count: exact up to ``COUNT_CAP``, else ``COUNT_CAP + 1`` with
-        ``count_is_exact`` False until ``exact_count`` has run (in a worker)."""
+        """The count as far as it is known without a slow query.
+
+        Counting a filter's matches among a million orders can take a second, too long
+        for a key press, so until ``exact_count`` has run (in a worker) this returns a
+        placeholder above any page with ``count_is_exact`` False, and the table shows
+        its position without a total.
+        """
         if self._count is None:
-            where, params = self._condition()
-            value = self.reader.scalar(
-                f"SELECT count(*) FROM (SELECT 1 FROM orders WHERE {where} "
-                f"LIMIT {COUNT_CAP + 1}) AS c",
-                params,
-            )
-            self._count = int(value or 0)
-            self.count_is_exact = self._count <= COUNT_CAP
+            return COUNT_CAP + 1
         return self._count
 
     def exact_count(self, reader: WindowReader | None = None) -> int:

@@ -230,7 +230,9 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True):
         in between after refreshes) over the row count."""
         source = self._window.source
         exact = bool(getattr(source, "count_is_exact", True))
-        return f"{self._window.rank:,} / {self._window.count:,}{'' if exact else '+'}"
+        if not exact:
+            return f"{self._window.rank:,} / …"
+        return f"{self._window.rank:,} / {self._window.count:,}"
 
     def set_row_count(self, count: int) -> None:
         """Take a count the screen worked out off the UI thread (an exact count of a
