@@ -56,6 +56,9 @@ class QueueScreen(QueueActions):
             "Filter",
             id="orders.filter",
             tooltip="Filter by order no., customer, product or pinyin initials",
+            # Run before the app hands the next keys to the focused widget, so "/hq"
+            # typed in one go reaches the filter and not the table ("h" is hold).
+            priority=True,
         ),
         Binding("n", "new_order", "New", id="orders.new", tooltip="Enter a new order"),
         Binding("e", "edit_order", "Edit", id="orders.edit", tooltip="Edit the order"),
@@ -300,7 +303,7 @@ class QueueScreen(QueueActions):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, _event: Input.Submitted) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     @on(VirtualTable.CursorMoved)
     @on(VirtualTable.MarksChanged)
@@ -350,13 +353,21 @@ class QueueScreen(QueueActions):
 
     # --- facets, sort and views -------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter" and self.query_one("#filter", Input).has_focus:
+            return False  # "/" is a character of the filter then (T/T, PO numbers)
+        return super().check_action(action, parameters)
+
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        # At once, not with ``focus()`` (which waits for the next turn of the loop): a
+        # clerk typing "/hq" quickly would otherwise send "h" to the table and hold
+        # the order under the cursor.
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_escape(self) -> None:
         filter_input = self.query_one("#filter", Input)
         if filter_input.has_focus:
-            self.table.focus()
+            self.set_focus(self.table)
         else:
             self.table.clear_marks()
 

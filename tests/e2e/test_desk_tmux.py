@@ -1,0 +1,206 @@
+"""The real program in a real terminal: the CLI fills a store, the desk shows it in tmux.
+
+Nothing here is simulated: ``followup`` is the installed console script, the terminal
+is a tmux pane of 120 x 35, the keys are sent by tmux and the screen is read back with
+``capture-pane``. The tmux server runs on a socket of its own in the test's folder and
+is killed in ``finally``, so no session outlives the test, whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+HQ = "深圳市华强电子有限公司"
+MARKUP = "[bold]x[/] [@click=app.quit]Corp"
+TIMEOUT = 15.0
+
+
+def followup_script() -> Path:
+    script = Path(sys.executable).parent / "followup"
+    if not script.exists():
+        pytest.skip(f"the followup console script is not installed next to {sys.executable}")
+    return script
+
+
+class Tmux:
+    """One tmux server on a private socket, with one session running the desk."""
+
+    def __init__(self, env: dict[str, str], socket: Path) -> None:
+        self.socket = socket
+        self.session = f"desk-{uuid.uuid4().hex[:8]}"
+        self.env = env
+
+    def run(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(
+            ["tmux", "-S", str(self.socket), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"tmux {args[0]} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def start(self, command: str) -> None:
+        self.run("new-session", "-d", "-x", "120", "-y", "35", "-s", self.session, command)
+        self.run("set-option", "-t", self.session, "remain-on-exit", "on")
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.session)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
+
+    def pane(self, field: str) -> str:
+        return self.run("display-message", "-p", "-t", self.session, f"#{{{field}}}").strip()
+
+    def wait_for(self, what: str, test: Callable[[str], bool]) -> str:
+        """Poll the screen until ``test`` holds; fail with the last screen after 15 s."""
+        deadline = time.monotonic() + TIMEOUT
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if test(screen):
+                return screen
+            if self.pane("pane_dead") == "1":
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    env = dict(os.environ)
+    env.update(
+        FOLLOWUP_CONFIG=str(tmp_path / "config.toml"),
+        FOLLOWUP_DATA_DIR=str(tmp_path / "data"),
+        TERM="xterm-256color",
+        LANG="C.UTF-8",
+    )
+    env.pop("FOLLOWUP_DB", None)
+    env.pop("TMUX", None)
+    server = Tmux(env, tmp_path / "tmux.sock")
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def order_rows(screen: str) -> list[str]:
+    return [line for line in screen.splitlines() if line[1:4] == "PO-"]
+
+
+def fill_store(script: Path, db: Path, env: dict[str, str]) -> None:
+    """Enter the orders with ``followup order add``: the first alone (it creates the
+    store), the rest at once, as several clerks on one machine would."""
+    today = date.today()
+    orders = [
+        ("PO-E2E-001", HQ, 3, "LED 驱动板 A3"),
+        ("PO-E2E-002", "Acme GmbH", 5, "Cable set K2"),
+        ("PO-E2E-003", HQ, 9, "外壳 B7 (黑)"),
+        ("PO-E2E-004", MARKUP, 12, "Gear pump GP-40"),
+    ]
+
+    def command(order_no: str, customer: str, days: int, product: str) -> list[str]:
+        return [
+            str(script),
+            "--db",
+            str(db),
+            "order",
+            "add",
+            "--order-no",
+            order_no,
+            "--customer",
+            customer,
+            "--requested",
+            (today + timedelta(days=days)).isoformat(),
+            "--product",
+            product,
+            "--quantity",
+            "1200",
+            "--unit",
+            "pcs",
+            "--price",
+            "3.5",
+            "--currency",
+            "CNY",
+        ]
+
+    first, *rest = orders
+    subprocess.run(command(*first), env=env, check=True, capture_output=True, timeout=60)
+    running = [
+        subprocess.Popen(command(*order), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for order in rest
+    ]
+    for process in running:
+        _out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err.decode()
+
+
+def test_the_desk_filters_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
+    script = followup_script()
+    db = tmp_path / "desk.db"
+    status = tmp_path / "exit-status"
+    fill_store(script, db, tmux.env)
+    command = " ".join(
+        [
+            f"FOLLOWUP_CONFIG={shlex.quote(tmux.env['FOLLOWUP_CONFIG'])}",
+            shlex.quote(str(script)),
+            "--db",
+            shlex.quote(str(db)),
+            "--lang",
+            "en",
+            # The desk's exit status, for the check after ctrl+q.
+            f"; echo $? > {shlex.quote(str(status))}",
+        ]
+    )
+    tmux.start(command)
+
+    screen = tmux.wait_for("the queue", lambda s: len(order_rows(s)) == 4 and "late" in s)
+    assert "desk.db" in screen.splitlines()[0]
+    assert "Order no." in screen and "Customer" in screen
+    assert "[bold]x[/] [@click=app.qu" in screen  # a customer name is never markup
+    assert [row.split()[0].lstrip("▌") for row in order_rows(screen)] == [
+        "PO-E2E-001",
+        "PO-E2E-002",
+        "PO-E2E-003",
+        "PO-E2E-004",
+    ]
+
+    # In one go, as a quick typist (or an SSH link that batches keys) sends them.
+    tmux.keys("/hq", literal=True)
+    screen = tmux.wait_for("only 华强's orders", lambda s: len(order_rows(s)) == 2)
+    rows = order_rows(screen)
+    assert all(HQ in row for row in rows), rows
+    assert [row.split()[0].lstrip("▌") for row in rows] == ["PO-E2E-001", "PO-E2E-003"]
+    assert "/ hq" in screen
+    assert "1 / 2" in screen
+    assert "hold" not in screen  # "h" reached the filter, not the table
+
+    tmux.keys("C-q")
+    deadline = time.monotonic() + TIMEOUT
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status.exists(), f"the desk did not quit on ctrl+q:\n{tmux.screen()}"
+    assert status.read_text().strip() == "0"
