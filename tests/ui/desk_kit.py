@@ -22,7 +22,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus
+from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery
 from followup_tui.domain.orders import AT_RISK_DAYS, LineDraft, OrderDraft
 
 if TYPE_CHECKING:
@@ -179,11 +179,13 @@ def open_queue() -> list[Spec]:
 
 
 def late_count() -> int:
-    return sum(1 for spec in SPECS if spec.is_open and spec.offset < 0)
+    return sum(1 for spec in SPECS if awaits_delivery(spec.status) and spec.offset < 0)
 
 
 def at_risk_count() -> int:
-    return sum(1 for spec in SPECS if spec.is_open and 0 <= spec.offset <= AT_RISK_DAYS)
+    return sum(
+        1 for spec in SPECS if awaits_delivery(spec.status) and 0 <= spec.offset <= AT_RISK_DAYS
+    )
 
 
 @dataclass

@@ -264,7 +264,7 @@ def _row_json(row: QueueRow, today: date) -> dict[str, Any]:
 
 
 def _print_rows(rows: list[QueueRow], total: int, today: date) -> None:
-    from followup_tui.domain.lifecycle import OrderStatus, is_open
+    from followup_tui.domain.lifecycle import OrderStatus, awaits_delivery
 
     headers = [
         t("field.order_no"),
@@ -279,7 +279,7 @@ def _print_rows(rows: list[QueueRow], total: int, today: date) -> None:
     cells = []
     for row in rows:
         days, style = _days_cell(
-            days_left(row.due_date, today), open_order=is_open(OrderStatus(row.status))
+            days_left(row.due_date, today), open_order=awaits_delivery(OrderStatus(row.status))
         )
         cells.append(
             [

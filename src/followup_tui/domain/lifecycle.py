@@ -138,3 +138,14 @@ def resume_target(held_from: str | None) -> OrderStatus:
 
 def is_open(status: OrderStatus) -> bool:
     return status in OPEN_STATUSES
+
+
+#: Statuses in which the customer has their goods: nothing can be late any more.
+DELIVERED_STATUSES: frozenset[OrderStatus] = frozenset(
+    {OrderStatus.DELIVERED, OrderStatus.ACCEPTED, OrderStatus.CLOSED, OrderStatus.CANCELLED}
+)
+
+
+def awaits_delivery(status: OrderStatus) -> bool:
+    """Whether the order still owes the customer a delivery, and so can be late."""
+    return status not in DELIVERED_STATUSES

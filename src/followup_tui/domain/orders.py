@@ -211,6 +211,8 @@ AT_RISK_DAYS = 3
 
 
 def urgency(days: int, *, open_order: bool) -> Urgency:
+    """How pressing an order is; ``open_order`` means it still owes a delivery
+    (``lifecycle.awaits_delivery``): a delivered order is never late."""
     if not open_order:
         return Urgency.DONE
     if days < 0:

@@ -177,7 +177,7 @@ class QueueScreen(QueueActions):
         view = app.settings.config.views.get("open")
         if view is not None:
             self.query_state = self._query_from_view(view)
-        self.table.focus()
+        self.set_focus(self.table)
         self._open_store()
 
     def _open_store(self) -> None:

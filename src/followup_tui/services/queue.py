@@ -136,7 +136,8 @@ def _plan(query: QueueQuery, *, sqlite: bool) -> _Plan:
     upper = query.text.strip().upper()
     like = _like_pattern(term)
     # Initials match anywhere: "hq" finds 深圳市华强 (szshq...), as clerks type them.
-    initials = like if term.isascii() and term.isalnum() else "\x00"
+    # Initials are ASCII letters and digits, so a Chinese term simply matches none.
+    initials = like
     rev = reverse_key(upper)
     customers = (
         "SELECT id FROM customers WHERE name_folded LIKE ? ESCAPE '\\' OR name_initials LIKE ?"
@@ -299,12 +300,14 @@ def change_mark(reader: WindowReader) -> int:
 
 
 def late_and_at_risk(reader: WindowReader, today: date, at_risk_days: int) -> tuple[int, int]:
-    """How many open orders are late, and how many are due within ``at_risk_days``."""
+    """How many undelivered orders are late, and how many are due within
+    ``at_risk_days`` (the partial open-order index serves it)."""
     limit = date.fromordinal(today.toordinal() + at_risk_days)
     row = reader.fetch(
         "SELECT sum(CASE WHEN due_date < ? THEN 1 ELSE 0 END), "
         "sum(CASE WHEN due_date >= ? AND due_date <= ? THEN 1 ELSE 0 END) "
-        f"FROM orders WHERE {OPEN_ORDERS_SQL} AND due_date <= ?",
+        f"FROM orders WHERE {OPEN_ORDERS_SQL} AND status NOT IN ('delivered', 'accepted') "
+        "AND due_date <= ?",
         [today.isoformat(), today.isoformat(), limit.isoformat(), limit.isoformat()],
     )
     late, soon = row[0] if row else (0, 0)

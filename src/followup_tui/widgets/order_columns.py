@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from rich.text import Text
 
-from followup_tui.domain.lifecycle import OrderStatus, is_open
+from followup_tui.domain.lifecycle import OrderStatus, awaits_delivery
 from followup_tui.domain.orders import Urgency, days_left, urgency
 from followup_tui.i18n import t
 from followup_tui.services.queue import QueueRow
@@ -31,7 +31,7 @@ def format_quantity(quantity: Decimal) -> str:
 
 
 def days_left_cell(row: QueueRow, today: date) -> Text:
-    open_order = is_open(OrderStatus(row.status))
+    open_order = awaits_delivery(OrderStatus(row.status))
     days = days_left(row.due_date, today)
     level = urgency(days, open_order=open_order)
     if level is Urgency.DONE:
