@@ -177,7 +177,9 @@ def test_the_desk_filters_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None
     )
     tmux.start(command)
 
-    screen = tmux.wait_for("the queue", lambda s: len(order_rows(s)) == 4 and "late" in s)
+    screen = tmux.wait_for(
+        "the queue", lambda s: len(order_rows(s)) == 4 and "1 / 4" in s and "late" in s
+    )
     assert "desk.db" in screen.splitlines()[0]
     assert "Order no." in screen and "Customer" in screen
     assert "[bold]x[/] [@click=app.qu" in screen  # a customer name is never markup
@@ -190,7 +192,7 @@ def test_the_desk_filters_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None
 
     # In one go, as a quick typist (or an SSH link that batches keys) sends them.
     tmux.keys("/hq", literal=True)
-    screen = tmux.wait_for("only 华强's orders", lambda s: len(order_rows(s)) == 2)
+    screen = tmux.wait_for("only 华强's orders", lambda s: len(order_rows(s)) == 2 and "1 / 2" in s)
     rows = order_rows(screen)
     assert all(HQ in row for row in rows), rows
     assert [row.split()[0].lstrip("▌") for row in rows] == ["PO-E2E-001", "PO-E2E-003"]

@@ -1,7 +1,7 @@
 """A desk over a small, fixed store: 40 orders around a fixed today, in two languages.
 
-The store is built once per test process (through the same services the desk calls)
-and copied for each test, so every test starts from identical data without paying
+The store is built once per test run (through the same services the desk calls) and
+copied for each test, so every test starts from identical data without paying
 for the migrations and forty writes again. The desk's clock, its actor and the data
 never change, which is what lets the snapshot tests compare pictures.
 
@@ -11,6 +11,9 @@ makes it speak Chinese.
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -22,13 +25,23 @@ from desk_kit import Desk, build_store
 
 @pytest.fixture(scope="session")
 def store_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    """The filled store, once per test process; tests get copies."""
-    folder = tmp_path_factory.mktemp("template")
-    path = folder / "desk.db"
-    ids = build_store(path)
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path, ids
+    """The filled store, built once per test run (xdist workers share it); tests get
+    copies."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        folder = tmp_path_factory.mktemp("template")
+    else:
+        folder = tmp_path_factory.getbasetemp().parent / f"desk-template-{run}"
+        folder.mkdir(exist_ok=True)
+    path, index = folder / "desk.db", folder / "ids.json"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker builds, the others wait
+        if not index.exists():
+            ids = build_store(path)
+            with sqlite3.connect(path) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            index.write_text(json.dumps(ids))
+    return path, json.loads(index.read_text())
 
 
 @pytest.fixture(params=["en"])

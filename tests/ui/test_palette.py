@@ -136,9 +136,6 @@ def test_palette_workflows_that_ask_first(desk: Desk) -> None:
         await press(pilot, *"hq", "enter")
         assert isinstance(app.focused, VirtualTable)
         assert all("华强" in row.customer for row in queue(app).table.visible_rows)
-        await run_command(pilot, "Orders: choose status")
-        assert "ChoiceScreen" in type(app.screen).__name__
-        await press(pilot, "escape")
         await run_command(pilot, "Orders: sort by Order no.")
         assert order_nos(app) == sorted(order_nos(app))
 

@@ -358,7 +358,7 @@ class TestSingleWorkflows:
             await choose(pilot, "closed")
             assert order_nos(app) == [closed]
             await press(pilot, "a")
-            refusals = [m for m in messages(app, "warning") if closed in m]
+            refusals = [m for m in messages(app, "error") if closed in m]
             assert refusals, list(messages(app))
             assert "Advanced 0 order(s)." in refusals[0]
             assert "cannot advance" in refusals[0]
@@ -367,6 +367,27 @@ class TestSingleWorkflows:
 
         desk.run(body)
         assert desk.statuses() == before
+
+    def test_a_partly_refused_advance_warns_and_moves_the_rest(self, desk: Desk) -> None:
+        closed = next(spec for spec in SPECS if spec.status is OrderStatus.CLOSED).order_no
+        movable = open_queue()[0].order_no  # in QC
+        before = desk.statuses()
+
+        async def body(pilot: Pilot[Any]) -> None:
+            app = pilot.app
+            await press(pilot, "f")
+            await choose(pilot, "all")
+            await move_to(pilot, closed)
+            await press(pilot, "space")
+            await move_to(pilot, movable)
+            await press(pilot, "space", "a")
+            warnings = [m for m in messages(app, "warning") if closed in m]
+            assert warnings and "Advanced 1 order(s)." in warnings[0], list(messages(app))
+
+        desk.run(body)
+        after = desk.statuses()
+        assert {no for no in before if before[no] != after[no]} == {movable}
+        assert after[movable] == OrderStatus.PACKED
 
     def test_an_illegal_single_move_shows_an_error(self, desk: Desk) -> None:
         target = open_queue()[0].order_no  # in QC, not on hold

@@ -96,7 +96,9 @@ class QueueActions(Screen[None]):
                 f"{order_no}: {explain_problem_params(key, params)}"
                 for order_no, key, params in result.refused[:5]
             ]
-            self.notify("\n".join([message, *lines]), severity="warning", timeout=10)
+            # Nothing done at all is an error to the clerk; a partial success a warning.
+            severity = "warning" if result.done else "error"
+            self.notify("\n".join([message, *lines]), severity=severity, timeout=10)
         else:
             self.notify(message, timeout=3)
         self.table.clear_marks()
