@@ -97,8 +97,11 @@ class QueueActions(Screen[None]):
                 for order_no, key, params in result.refused[:5]
             ]
             # Nothing done at all is an error to the clerk; a partial success a warning.
-            severity = "warning" if result.done else "error"
-            self.notify("\n".join([message, *lines]), severity=severity, timeout=10)
+            self.notify(
+                "\n".join([message, *lines]),
+                severity="warning" if result.done else "error",
+                timeout=10,
+            )
         else:
             self.notify(message, timeout=3)
         self.table.clear_marks()
