@@ -27,7 +27,7 @@ from followup_tui.commands.order_commands import ORDER_ENTRIES
 from followup_tui.commands.palette import PaletteEntry
 from followup_tui.config import Config, SavedView
 from followup_tui.domain.lifecycle import OrderStatus
-from followup_tui.i18n import t
+from followup_tui.i18n import load_catalog, t
 from followup_tui.screens.queue_actions import MUTATING_ACTIONS
 from followup_tui.widgets.virtual_table import VirtualTable
 
@@ -201,3 +201,38 @@ def test_a_saved_view_name_is_shown_as_typed(desk: Desk, name: str) -> None:
         assert all("华强" in row.customer for row in queue(app).table.visible_rows)
 
     desk.run(body, config=Config(views=views))
+
+
+def test_switching_the_language_from_the_palette(desk: Desk) -> None:
+    """The desk redraws in Chinese at once, remembers it, and keeps speaking it (also in
+    the refusals explained by worker threads)."""
+    target = open_queue()[0].order_no
+
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await run_command(pilot, "Settings: language 中文")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "单号" in text.splitlines()[2] and "质检" in text
+        assert "已延误" in text.splitlines()[0]
+        await press(pilot, "r")  # resume an order that is not on hold
+        assert any("并未暂停" in m and target in m for m in messages(app, "error"))
+        await run_command(pilot, load_catalog("zh_CN").format("cmd.desk.language_en", {}))
+        assert "Order no." in screen_text(app).splitlines()[2]
+
+    desk.run(body)
+    assert 'language = "en"' in (desk.folder / "config.toml").read_text(encoding="utf-8")
+
+
+def test_question_mark_and_the_palette_show_every_key(desk: Desk) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await press(pilot, "question_mark")
+        assert app.screen.query("KeyPanel")
+        assert "Move the cursor up" in screen_text(app)  # keys the footer leaves out
+        await press(pilot, "question_mark")
+        assert not app.screen.query("KeyPanel")
+        await run_command(pilot, "Help: show keys")
+        assert app.screen.query("KeyPanel")
+
+    desk.run(body)
