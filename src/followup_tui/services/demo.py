@@ -16,24 +16,33 @@ row per table it filled.
 
 from __future__ import annotations
 
-import gc
-import json
 import random
 import time as clock
 from bisect import bisect
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Dialect, Table, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.orders import LineDraft, due_date, summarise_lines
 from followup_tui.domain.text import reverse_key
+from followup_tui.services.demo_bulk import (
+    LINE_COLUMNS,
+    NOTE_COLUMNS,
+    ORDER_COLUMNS,
+    Codec,
+    after_load,
+    collector_paused,
+    indexes_deferred,
+    insert_sql,
+    log_load,
+    next_id,
+)
 from followup_tui.services.demo_catalog import (
     CANCELLED_ROW,
     DRAFT_ROW,
@@ -46,9 +55,37 @@ from followup_tui.services.demo_catalog import (
     prepare_buyers,
     table_of,
 )
-from followup_tui.store.models import ChangeLog, Note, Order, OrderLine
+from followup_tui.store.models import Note, Order, OrderLine
 from followup_tui.store.unit_of_work import StoreContext
 
+DESK_ZONE = "Asia/Shanghai"
+#: Orders per insert batch (and per progress report).
+BATCH_ORDERS = 10_000
+#: From this many orders, a SQLite load drops the orders' secondary indexes and builds
+#: them once at the end: maintaining ten random-order B-trees row by row costs more than
+#: the whole insert.
+REINDEX_FROM = 50_000
+#: Page cache of a big load's own connection, in KiB per order (as SQLite's negative
+#: cache_size), up to 1.5 GiB: a million orders (850 MB) then stay in memory until the
+#: commit instead of spilling to the WAL and being read back for every index built
+#: (measured: 123 s with a 256 MiB cache, 92 s with 1 GiB). The connection is closed
+#: after the load, so the desk's own settings are untouched.
+LOAD_CACHE_KIB_PER_ORDER = 1.2
+LOAD_CACHE_KIB_MAX = 1_572_864
+#: How far back the demo's order dates reach.
+HISTORY_DAYS = 150
+#: Loads up to this size get 0-3 notes per order; bigger ones about one per ten orders
+#: (a million orders with three notes each would only make the load slower).
+SMALL_LOAD = 20_000
+DAY_START = time(8, 30)
+WORK_MINUTES = 9 * 60
+MORNING_MINUTES = 90
+#: Order volume by weekday (Monday first): Saturdays are half days, Sundays quiet.
+_WEEKDAY_WEIGHT = (1.0, 1.0, 1.0, 1.0, 1.0, 0.35, 0.12)
+_NOTE_CUMULATIVE = tuple(accumulate(NOTE_WEIGHTS))[:-1]
+_DOMESTIC_INCOTERMS = ("EXW", "DAP", "DDP")
+_EXPORT_INCOTERMS = ("FOB", "CIF", "CFR", "EXW", "DAP", "DDP")
+_EXPORT_PAYMENT = ("T/T", "L/C", "D/P")
 DESK_ZONE = "Asia/Shanghai"
 #: Orders per insert batch (and per progress report).
 BATCH_ORDERS = 10_000
@@ -121,16 +158,16 @@ def load_demo(
         if existing:
             raise FollowupError("error.store_not_empty", count=int(existing))
         buyers, owners, counts = prepare_buyers(connection, catalog, rng, ctx.actor, since)
-        codec = _Codec.for_dialect(connection.dialect)
+        codec = Codec.for_dialect(connection.dialect)
         generator = _OrderGenerator(buyers, owners, day, zone, rng, codec=codec)
         big = orders >= REINDEX_FROM
         if big and connection.dialect.name == "sqlite":
             cache = min(LOAD_CACHE_KIB_MAX, int(orders * LOAD_CACHE_KIB_PER_ORDER))
             connection.exec_driver_sql(f"PRAGMA cache_size=-{max(cache, 65_536)}")
-        with _indexes_deferred(connection, enabled=big), _collector_paused(enabled=big):
+        with indexes_deferred(connection, enabled=big), collector_paused(enabled=big):
             counts.update(_insert_orders(connection, generator, orders, progress))
-        _log_load(connection, ctx, counts)
-        _after_load(connection, counts)
+        log_load(connection, ctx, counts)
+        after_load(connection, counts)
     return DemoSummary(
         customers=counts["customers"],
         products=counts["products"],
@@ -142,39 +179,6 @@ def load_demo(
     )
 
 
-def _names(*parts: str) -> tuple[str, ...]:
-    return tuple(" ".join(parts).split())
-
-
-#: Column order of the generator's row tuples (a test checks they cover each table).
-ORDER_COLUMNS = _names(
-    "id order_no order_no_rev customer_po customer_id customer_name owner priority incoterm",
-    "payment_terms packaging labels technical order_date requested_date confirmed_date",
-    "due_date status status_rank held_from lead_product lead_product_id total_quantity unit",
-    "total_amount currency created_at updated_at version",
-)
-LINE_COLUMNS = _names(
-    "order_id line_no product_id product spec quantity unit unit_price currency",
-    "requested_date confirmed_date version",
-)
-NOTE_COLUMNS: tuple[str, ...] = ("order_id", "kind", "body", "author", "created_at", "version")
-
-
-def _next_id(connection: Connection, table: Table) -> int:
-    return int(connection.scalar(select(func.max(table.c.id))) or 0) + 1
-
-
-def _insert_sql(connection: Connection, table: Table, columns: Sequence[str]) -> str:
-    """A plain INSERT in the driver's own parameter style (``?`` for sqlite3, ``%s`` for
-    psycopg): the rows are already in stored form, so SQLAlchemy has nothing to add."""
-    quote = connection.dialect.identifier_preparer.quote
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(marker for _ in columns)})"
-    )
-
-
 def _insert_orders(
     connection: Connection,
     generator: _OrderGenerator,
@@ -183,12 +187,12 @@ def _insert_orders(
 ) -> dict[str, int]:
     orders = table_of(Order)
     statements = [
-        _insert_sql(connection, orders, ORDER_COLUMNS),
-        _insert_sql(connection, table_of(OrderLine), LINE_COLUMNS),
-        _insert_sql(connection, table_of(Note), NOTE_COLUMNS),
+        insert_sql(connection, orders, ORDER_COLUMNS),
+        insert_sql(connection, table_of(OrderLine), LINE_COLUMNS),
+        insert_sql(connection, table_of(Note), NOTE_COLUMNS),
     ]
     counts = {"orders": 0, "order_lines": 0, "notes": 0}
-    first_id = _next_id(connection, orders)
+    first_id = next_id(connection, orders)
     for batch in generator.batches(total, first_id=first_id, batch_size=BATCH_ORDERS):
         for name, sql, rows in zip(
             counts, statements, (batch.orders, batch.lines, batch.notes), strict=True
@@ -206,115 +210,9 @@ def _insert_orders(
     return counts
 
 
-@contextmanager
-def _collector_paused(*, enabled: bool) -> Iterator[None]:
-    """Pause the cyclic garbage collector during a big load: the millions of row tuples
-    contain no cycles, but each collection would walk all of them (measured: 15-20 %
-    of the generation time)."""
-    was_enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
-def _indexes_deferred(connection: Connection, *, enabled: bool) -> Iterator[None]:
-    """On SQLite, drop the orders' secondary indexes for a big load and rebuild them
-    after from their own stored definitions, in the same transaction: if anything
-    fails, the rollback restores them as they were."""
-    if not enabled or connection.dialect.name != "sqlite":
-        yield
-        return
-    names = {str(index.name) for index in table_of(Order).indexes}
-    stored = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' "
-        "AND sql IS NOT NULL ORDER BY name"
-    ).all()
-    dropped = [(str(name), str(sql)) for name, sql in stored if name in names]
-    quote = connection.dialect.identifier_preparer.quote
-    for name, _ in dropped:
-        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
-    yield
-    for _, sql in dropped:
-        connection.exec_driver_sql(sql)
-
-
-def _log_load(connection: Connection, ctx: StoreContext, counts: dict[str, int]) -> None:
-    """One change-log row per table filled, in the log's ``{field: [old, new]}`` shape:
-    enough for "who loaded the demo, when", and a bump of ``max(id)`` so live views
-    refresh."""
-    now = ctx.now()
-    rows = [
-        {
-            "at": now,
-            "actor": ctx.actor,
-            "entity": "demo",
-            "entity_id": 0,
-            "action": "insert",
-            "diff": json.dumps({table: [None, count]}),
-        }
-        for table, count in counts.items()
-        if count
-    ]
-    if rows:
-        connection.execute(insert(table_of(ChangeLog)), rows)
-
-
-def _after_load(connection: Connection, counts: dict[str, int]) -> None:
-    """Give the query planner statistics for the new data (the queue's index choice
-    depends on them); a sampled ANALYZE keeps this to a fraction of a second."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA analysis_limit=1000")
-        connection.exec_driver_sql("ANALYZE")
-    elif connection.dialect.name == "postgresql" and counts.get("orders"):
-        for table in ("customers", "products", "orders", "order_lines", "notes"):
-            connection.exec_driver_sql(f"ANALYZE {table}")
-
-
-# --- the order generator -------------------------------------------------------------
-
-
 def _desk_time(day: date, zone: ZoneInfo) -> datetime:
     """The start of the working day (08:30 desk time) of ``day``, as aware UTC."""
     return datetime.combine(day, DAY_START, zone).astimezone(UTC)
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-@dataclass(frozen=True)
-class _Codec:
-    """Values as the database stores them, from the column types' own bind processors.
-
-    Rows go to the driver as plain tuples (SQLAlchemy's per-value processing cost more
-    than generating the data), so dates, times and decimals are converted here, with
-    exactly the functions SQLAlchemy would apply, once per distinct value where possible.
-    """
-
-    date: Callable[[Any], Any]
-    moment: Callable[[Any], Any]
-    quantity: Callable[[Any], Any]
-    money: Callable[[Any], Any]
-
-    @classmethod
-    def for_dialect(cls, dialect: Dialect) -> _Codec:
-        table = table_of(Order)
-
-        def processor(column: str) -> Callable[[Any], Any]:
-            found = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-            return found if found is not None else _same
-
-        return cls(
-            processor("order_date"),
-            processor("created_at"),
-            processor("total_quantity"),
-            processor("total_amount"),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +248,7 @@ class _OrderGenerator:
         zone: ZoneInfo,
         rng: random.Random,
         *,
-        codec: _Codec,
+        codec: Codec,
     ) -> None:
         self.buyers = tuple(buyers)
         self.owners = tuple(owners)
