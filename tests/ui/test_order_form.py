@@ -204,7 +204,12 @@ class TestEditOrder:
             assert "yours: 我的包装" in text and "theirs (saved): 她的包装" in text
             assert "yours: —" in text and "theirs (saved): 她的标签" in text
             assert desk.detail(target.order_no).order.version == seen + 1  # nothing saved
-            await press(pilot, "down", "down", "space")  # labels: take theirs
+            # Labels: only 李娜 changed them, so they start on her value; the fields
+            # this clerk typed start on the clerk's own.
+            assert dialog.take_theirs == {"labels"}
+            await press(pilot, "down", "space")  # packaging: take hers ...
+            assert dialog.take_theirs == {"packaging", "labels"}
+            await press(pilot, "space")  # ... no, keep mine after all
             assert dialog.take_theirs == {"labels"}
             await press(pilot, "ctrl+s")
             assert app.screen is queue(app)

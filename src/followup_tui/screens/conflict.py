@@ -1,8 +1,9 @@
 """Two saves of one order: show both values of every differing field, let the clerk pick.
 
-Each row starts on the clerk's own value; space (or enter) switches it to the other
-save's value. Nothing is written until the clerk accepts, and then it is saved against
-the newer version, so a third save in between is caught again.
+Each row starts on the clerk's own value when the clerk changed that field, and on the
+other save's value when they did not; space (or enter) switches it. Nothing is written
+until the clerk accepts, and then it is saved against the newer version, so a third
+save in between is caught again.
 """
 
 from __future__ import annotations
@@ -42,13 +43,20 @@ class ConflictScreen(ModalScreen[FormValues | None]):
     ConflictScreen OptionList { height: auto; max-height: 24; }
     """
 
-    def __init__(self, mine: FormValues, theirs: dict[str, object]) -> None:
+    def __init__(
+        self,
+        mine: FormValues,
+        theirs: dict[str, object],
+        *,
+        take_theirs: frozenset[str] | set[str] = frozenset(),
+    ) -> None:
         super().__init__()
         translate_bindings(self)
         self.mine = mine
         self.theirs = theirs
         self.fields = conflicting_fields(mine, theirs)
-        self.take_theirs: set[str] = set()
+        # Fields the clerk did not touch start on the other save's value.
+        self.take_theirs: set[str] = {name for name, _, _ in self.fields} & set(take_theirs)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -22,10 +22,13 @@ from followup_tui.i18n import t
 from followup_tui.i18n.errors import explain_problem, field_label
 from followup_tui.screens.order_form_model import (
     HEADER_FIELDS,
+    LINE_DATE_FIELDS,
     LINE_FIELDS,
     FormValues,
     blank_values,
     build_draft,
+    theirs_as_values,
+    untouched_fields,
     values_from_detail,
 )
 from followup_tui.screens.service_calls import call_service, desk
@@ -161,13 +164,16 @@ class OrderFormScreen(ModalScreen[OrderView | None]):
                 header[name] = str(widget.value)
             elif isinstance(widget, Input):
                 header[name] = widget.value
-        lines = [
-            {
+        stored = self._values.lines if self._values else []
+        lines = []
+        for index in range(self._line_count):
+            line = {
                 name: self.query_one(f"#in-{_dom_id(f'lines.{index}.{name}')}", Input).value
                 for name in LINE_FIELDS
             }
-            for index in range(self._line_count)
-        ]
+            if index < len(stored):  # carry the stored line's own dates
+                line.update({name: stored[index].get(name, "") for name in LINE_DATE_FIELDS})
+            lines.append(line)
         return FormValues(header, lines)
 
     def show_problems(self, problems: list[Problem]) -> None:
@@ -235,8 +241,10 @@ class OrderFormScreen(ModalScreen[OrderView | None]):
             from followup_tui.screens.conflict import ConflictScreen
 
             mine = self.current_values()
+            opened = self._values or mine
             self.app.push_screen(
-                ConflictScreen(mine, error.theirs), lambda merged: self._resolved(merged, error)
+                ConflictScreen(mine, error.theirs, take_theirs=untouched_fields(mine, opened)),
+                lambda merged: self._resolved(merged, error),
             )
             return
         if isinstance(error, FollowupError):
@@ -248,5 +256,7 @@ class OrderFormScreen(ModalScreen[OrderView | None]):
         if merged is None:
             return
         self.expected_version = int(str(error.theirs["version"]))
+        # The other save is now what this form is based on (for a third save meanwhile).
+        self._values = theirs_as_values(error.theirs)
         self._fill(merged)
         self.action_save()

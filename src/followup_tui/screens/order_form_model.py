@@ -21,7 +21,7 @@ from followup_tui.domain.orders import (
     parse_date,
     parse_decimal,
 )
-from followup_tui.services.views import OrderDetail
+from followup_tui.services.views import LineView, OrderDetail
 
 HEADER_FIELDS: tuple[str, ...] = (
     "order_no",
@@ -40,6 +40,9 @@ HEADER_FIELDS: tuple[str, ...] = (
 )
 LINE_FIELDS: tuple[str, ...] = ("product", "spec", "quantity", "unit", "unit_price", "currency")
 DATE_FIELDS = frozenset({"order_date", "requested_date", "confirmed_date"})
+#: Carried with a stored line but not shown: a line's own dates (partial shipments)
+#: survive an edit of the order's header.
+LINE_DATE_FIELDS: tuple[str, ...] = ("requested_date", "confirmed_date")
 
 
 @dataclass(frozen=True)
@@ -65,18 +68,24 @@ def values_from_detail(detail: OrderDetail) -> FormValues:
         "labels": order.labels,
         "technical": order.technical,
     }
-    lines = [
-        {
-            "product": line.product,
-            "spec": line.spec,
-            "quantity": f"{line.quantity.normalize():f}",
-            "unit": line.unit,
-            "unit_price": f"{line.unit_price.normalize():f}",
-            "currency": line.currency,
-        }
-        for line in detail.lines
-    ]
+    lines = [_line_values(line) for line in detail.lines]
     return FormValues(header, lines)
+
+
+def _line_values(line: LineView) -> dict[str, str]:
+    """A stored line as the form holds it, with its own dates carried along unseen."""
+    values = {
+        "product": line.product,
+        "spec": line.spec,
+        "quantity": f"{line.quantity.normalize():f}",
+        "unit": line.unit,
+        "unit_price": f"{line.unit_price.normalize():f}",
+        "currency": line.currency,
+    }
+    for name in LINE_DATE_FIELDS:
+        moment = getattr(line, name)
+        values[name] = moment.isoformat() if moment else ""
+    return values
 
 
 def blank_values(order_no: str, owner: str, today: date) -> FormValues:
@@ -139,7 +148,20 @@ def build_draft(values: FormValues) -> tuple[OrderDraft | None, list[Problem]]:
                     line["unit_price"], prefix + "unit_price", PRICE_PLACES, problems
                 ),
                 currency=line["currency"].strip().upper(),
-                confirmed_date=confirmed,
+                # A stored line keeps its own dates; a new line takes the header's.
+                requested_date=_date(
+                    line.get("requested_date", ""),
+                    prefix + "requested_date",
+                    problems,
+                    optional=True,
+                ),
+                confirmed_date=(
+                    _date(
+                        line["confirmed_date"], prefix + "confirmed_date", problems, optional=True
+                    )
+                    if "confirmed_date" in line
+                    else confirmed
+                ),
             )
         )
     try:
@@ -170,7 +192,7 @@ def build_draft(values: FormValues) -> tuple[OrderDraft | None, list[Problem]]:
 
 def conflicting_fields(mine: FormValues, theirs: dict[str, object]) -> list[tuple[str, str, str]]:
     """(field, my value, their value) for every field where the two saves disagree."""
-    current = _theirs_as_values(theirs)
+    current = theirs_as_values(theirs)
     found = [
         (name, mine.header.get(name, ""), current.header.get(name, ""))
         for name in HEADER_FIELDS
@@ -191,33 +213,35 @@ def _lines_text(lines: list[dict[str, str]]) -> str:
     )
 
 
-def _theirs_as_values(theirs: dict[str, object]) -> FormValues:
+def theirs_as_values(theirs: dict[str, object]) -> FormValues:
     header: dict[str, str] = {}
     for name in HEADER_FIELDS:
         value = theirs.get(name)
         header[name] = (
             "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
         )
-    lines: list[dict[str, str]] = []
     raw_lines = theirs.get("lines")
-    if isinstance(raw_lines, list):
-        for line in raw_lines:
-            lines.append(
-                {
-                    "product": line.product,
-                    "spec": line.spec,
-                    "quantity": f"{line.quantity.normalize():f}",
-                    "unit": line.unit,
-                    "unit_price": f"{line.unit_price.normalize():f}",
-                    "currency": line.currency,
-                }
-            )
+    lines = [_line_values(line) for line in raw_lines] if isinstance(raw_lines, list) else []
     return FormValues(header, lines)
+
+
+def untouched_fields(mine: FormValues, opened: FormValues) -> set[str]:
+    """Fields the clerk left as they were when the form opened: in a conflict these
+    default to the other save's value, so accepting never reverts someone's change to a
+    field this clerk did not touch."""
+    same = {
+        name
+        for name in HEADER_FIELDS
+        if mine.header.get(name, "").strip() == opened.header.get(name, "").strip()
+    }
+    if _lines_text(mine.lines) == _lines_text(opened.lines):
+        same.add("lines")
+    return same
 
 
 def merge(mine: FormValues, theirs: dict[str, object], take_theirs: set[str]) -> FormValues:
     """My values, with the fields the clerk chose taken from the other save."""
-    current = _theirs_as_values(theirs)
+    current = theirs_as_values(theirs)
     header = dict(mine.header)
     for name in take_theirs & set(HEADER_FIELDS):
         header[name] = current.header[name]
