@@ -80,7 +80,7 @@ class FollowupApp(App[int]):
     @property
     def actor(self) -> str:
         if self._actor is None:
-            from followup_tui.store.unit_of_work import os_account
+            from followup_tui.store.identity import os_account
 
             self._actor = os_account()
         return self._actor

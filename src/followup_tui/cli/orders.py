@@ -309,8 +309,8 @@ def _print_rows(rows: list[QueueRow], total: int, today: date) -> None:
 
 def run_list(run: Invocation) -> int:
     from followup_tui.services.queue import OrderWindow, QueueQuery, StoreState, store_state
+    from followup_tui.store.identity import os_account
     from followup_tui.store.schema import HEAD_REVISION
-    from followup_tui.store.unit_of_work import os_account
     from followup_tui.store.window_reader import WindowReader
 
     args = run.args

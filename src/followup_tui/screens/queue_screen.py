@@ -31,6 +31,7 @@ from followup_tui.services.queue import (
     late_and_at_risk,
     store_state,
 )
+from followup_tui.store.window_reader import QueryInterrupted
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.desk_header import DeskHeader
 from followup_tui.widgets.order_columns import order_columns
@@ -204,8 +205,10 @@ class QueueScreen(QueueActions):
         self._ready = True
         self._apply_query()
         self.set_interval(desk(self).settings.config.refresh_seconds, self._poll_changes)
-        self._refresh_counts()
-        desk(self).warm_store()
+        # After the first frame: these workers import SQLAlchemy and count, and would
+        # otherwise compete with the first paint for the interpreter.
+        self.call_after_refresh(self._refresh_counts)
+        self.call_after_refresh(desk(self).warm_store)
 
     def _first_run_chosen(self, choice: str | None) -> None:
         if choice is None:
@@ -244,16 +247,24 @@ class QueueScreen(QueueActions):
         self._count_exactly(window)
 
     def _count_exactly(self, window: OrderWindow) -> None:
-        """Count a big result in a worker; the table shows "10,001+" until then."""
-        if window.count_is_exact:
-            return
+        """Count the rows in a worker (the table shows its position without a total
+        until then). A count still running for an older query is interrupted: on a
+        million orders it can take seconds, and a queue of stale counts, one per
+        keystroke, would delay the one that matters. SQLite releases the interpreter
+        while it counts, so the clerk's typing is not slowed by it."""
+        reader = desk(self).background_reader
+        reader.interrupt()
 
         def count() -> None:
-            total = window.exact_count(desk(self).background_reader)
+            try:
+                total = window.exact_count(reader)
+            except QueryInterrupted:
+                return  # a newer query replaced this one
             self.app.call_from_thread(self._counted, window, total)
 
-        self.run_worker(count, thread=True, group="exact-count", exclusive=True,
-                        exit_on_error=False)
+        self.run_worker(
+            count, thread=True, group="exact-count", exclusive=True, exit_on_error=False
+        )
 
     def _counted(self, window: OrderWindow, total: int) -> None:
         if self.table.source is window:
@@ -281,10 +292,10 @@ class QueueScreen(QueueActions):
         ):
             text.append(f"  {label}: ", style="dim")
             text.append(value)
-        self.query_one("#facets", Label).update(text)
+        self.query_one("#facets", Label).update(text, layout=False)
 
     def _set_status(self, message: str) -> None:
-        self.query_one("#status-line", Label).update(Text(message))
+        self.query_one("#status-line", Label).update(Text(message), layout=False)
 
     def _update_status(self) -> None:
         table = self.table
@@ -294,7 +305,7 @@ class QueueScreen(QueueActions):
             text.append(f"  ● {t('queue.marked', count=marks)}", style="bold")
         if self.last_bulk is not None:
             text.append(f"  {t('queue.undo_hint')}", style="dim")
-        self.query_one("#status-line", Label).update(text)
+        self.query_one("#status-line", Label).update(text, layout=False)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -341,7 +352,10 @@ class QueueScreen(QueueActions):
         today = app.today()
 
         def count() -> None:
-            late, soon = late_and_at_risk(app.background_reader, today, AT_RISK_DAYS)
+            try:
+                late, soon = late_and_at_risk(app.background_reader, today, AT_RISK_DAYS)
+            except QueryInterrupted:
+                return  # stopped by a newer count; the next poll counts again
             app.call_from_thread(self._show_counts, late, soon)
 
         self.run_worker(count, thread=True, group="counts", exclusive=True, exit_on_error=False)

@@ -7,8 +7,6 @@ the desk is read-only, so nothing in the services reads a global.
 
 from __future__ import annotations
 
-import os
-import pwd
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,19 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from followup_tui.domain.errors import FollowupError
 from followup_tui.store.audit import write_change_log
 from followup_tui.store.engine import WRITE_OPTIONS, make_engine
+from followup_tui.store.identity import os_account, os_display_name
 from followup_tui.store.location import StoreLocation
 
-
-def os_account() -> str:
-    """The login of the effective uid: USER and LOGNAME can be set by anyone."""
-    return pwd.getpwuid(os.geteuid()).pw_name
-
-
-def os_display_name() -> str:
-    """The account's full name from GECOS (e.g. 李娜), falling back to the login."""
-    entry = pwd.getpwuid(os.geteuid())
-    full = entry.pw_gecos.split(",", 1)[0].strip()
-    return full or entry.pw_name
+__all__ = ["StoreContext", "open_store", "os_account", "os_display_name", "utc_now"]
 
 
 def utc_now() -> datetime:

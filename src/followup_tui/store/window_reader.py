@@ -21,6 +21,11 @@ from followup_tui.store.location import StoreLocation
 BUSY_TIMEOUT_MS = 5_000
 
 
+class QueryInterrupted(Exception):
+    """A query was stopped by ``WindowReader.interrupt`` because its answer is no longer
+    wanted (the clerk typed on and a newer count replaced it)."""
+
+
 class WindowReader:
     """One lazily opened read connection, safe to share between the UI and a worker."""
 
@@ -63,15 +68,33 @@ class WindowReader:
         with self._lock:
             if self._connection is None:
                 self._connection = self._connect()
-            cursor = self._connection.execute(sql, tuple(params))
             try:
-                return list(cursor.fetchall())
-            finally:
-                cursor.close()
+                cursor = self._connection.execute(sql, tuple(params))
+                try:
+                    return list(cursor.fetchall())
+                finally:
+                    cursor.close()
+            except sqlite3.OperationalError as error:
+                if "interrupt" in str(error):
+                    raise QueryInterrupted(sql) from error
+                raise
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self.fetch(sql, params)
         return rows[0][0] if rows else None
+
+    def interrupt(self) -> None:
+        """Stop the query running on this connection, from another thread.
+
+        Taken without the lock on purpose: the lock is held by the query being stopped.
+        """
+        connection = self._connection
+        if connection is None:
+            return
+        if self.location.is_sqlite:
+            connection.interrupt()
+        else:
+            connection.cancel()
 
     def close(self) -> None:
         with self._lock:
