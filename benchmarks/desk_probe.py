@@ -66,19 +66,29 @@ def main() -> int:
     arguments = sys.argv[2:]
     started = time.perf_counter()
     from followup_tui.app import FollowupApp
+    from followup_tui.screens.queue_screen import QueueScreen
 
     original = FollowupApp.warm_store
     skip = os.environ.get("FOLLOWUP_PROBE_NO_WARM") == "1"
+    show_rows = QueueScreen._show_rows
 
-    def warm_store(self: FollowupApp) -> None:
+    def record() -> None:
         if not report.exists():
             loaded = {name: name in sys.modules for name in WATCHED}
             report.write_text(
                 json.dumps({"loaded": loaded, "seconds": time.perf_counter() - started})
             )
+
+    def rows_shown(self: QueueScreen) -> None:
+        show_rows(self)  # the first window of rows is now in the table
+        record()
+
+    def warm_store(self: FollowupApp) -> None:
+        record()
         if not skip:
             original(self)
 
+    QueueScreen._show_rows = rows_shown  # type: ignore[method-assign]
     FollowupApp.warm_store = warm_store  # type: ignore[method-assign]
     if os.environ.get("FOLLOWUP_PROBE_DEFER") == "1":
         defer_start_up_workers(FollowupApp)

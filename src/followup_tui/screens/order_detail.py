@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from followup_tui.i18n import t
-from followup_tui.screens.service_calls import call_service, desk
+from followup_tui.screens.service_calls import call_service, desk, desk_header
 from followup_tui.services.views import ChangeView, OrderDetail
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.desk_header import DeskHeader
@@ -74,7 +74,7 @@ class OrderDetailScreen(Screen[None]):
         self.detail: OrderDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield DeskHeader()
+        yield desk_header(self)
         with VerticalScroll(id="detail-body"):
             yield Static(id="detail-header")
             yield Label(Text(t("detail.lines"), style="bold"), classes="section")
@@ -86,15 +86,6 @@ class OrderDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        app = desk(self)
-        header = self.query_one(DeskHeader)
-        header.title = t("app.title")
-        header.store_name = app.settings.location.display_name
-        header.user = app.actor
-        header.role = t("desk.role_supervisor") if app.read_only else t("desk.role_clerk")
-        header.read_only_label = t("app.read_only") if app.read_only else ""
-        header.late_label = t("queue.late")
-        header.at_risk_label = t("queue.at_risk")
         lines = self.query_one("#detail-lines", DataTable)
         lines.add_columns(
             *(

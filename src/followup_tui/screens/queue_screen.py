@@ -21,7 +21,7 @@ from followup_tui.commands.order_commands import OrderCommands
 from followup_tui.domain.orders import AT_RISK_DAYS
 from followup_tui.i18n import t
 from followup_tui.screens.queue_actions import QueueActions
-from followup_tui.screens.service_calls import call_service, desk
+from followup_tui.screens.service_calls import call_service, desk, desk_header
 from followup_tui.services.queue import (
     OrderWindow,
     QueueQuery,
@@ -153,7 +153,7 @@ class QueueScreen(QueueActions):
     # --- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield DeskHeader(id="desk-header")
+        yield desk_header(self, id="desk-header")
         with Horizontal(id="filter-bar"):
             yield Label("/", id="filter-slash")
             yield Input(placeholder=t("queue.filter_placeholder"), id="filter")
@@ -167,19 +167,13 @@ class QueueScreen(QueueActions):
 
     def on_mount(self) -> None:
         app = desk(self)
-        header = self.query_one(DeskHeader)
-        header.title = t("app.title")
-        header.store_name = app.settings.location.display_name
-        header.user = app.actor
-        header.role = t("desk.role_supervisor") if app.read_only else t("desk.role_clerk")
-        header.read_only_label = t("app.read_only") if app.read_only else ""
-        header.late_label = t("queue.late")
-        header.at_risk_label = t("queue.at_risk")
         view = app.settings.config.views.get("open")
         if view is not None:
             self.query_state = self._query_from_view(view)
         self.set_focus(self.table)
-        self._open_store()
+        # The first frame (header, filter bar, column titles) paints before the store is
+        # read, so the desk answers at once; the rows follow in the next frame.
+        self.call_after_refresh(self._open_store)
 
     def _open_store(self) -> None:
         """Show rows at once when the store is ready; otherwise ask what to do."""

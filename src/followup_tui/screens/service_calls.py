@@ -18,6 +18,7 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from followup_tui.app import FollowupApp
     from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.widgets.desk_header import DeskHeader
 
 ResultT = TypeVar("ResultT")
 
@@ -30,6 +31,25 @@ def desk(screen: Screen[Any]) -> FollowupApp:
     if not isinstance(app, FollowupApp):
         raise TypeError("this screen belongs to the followup desk")
     return app
+
+
+def desk_header(screen: Screen[Any], **options: Any) -> DeskHeader:
+    """The header every screen shows, filled when it is built so that the very first
+    frame already names the store, the clerk and read-only mode."""
+    from followup_tui.i18n import t
+    from followup_tui.widgets.desk_header import DeskHeader
+
+    app = desk(screen)
+    header = DeskHeader(**options)
+    header.set_reactive(DeskHeader.title, t("app.title"))
+    header.set_reactive(DeskHeader.store_name, app.settings.location.display_name)
+    header.set_reactive(DeskHeader.user, app.actor)
+    role = t("desk.role_supervisor") if app.read_only else t("desk.role_clerk")
+    header.set_reactive(DeskHeader.role, role)
+    header.set_reactive(DeskHeader.read_only_label, t("app.read_only") if app.read_only else "")
+    header.set_reactive(DeskHeader.late_label, t("queue.late"))
+    header.set_reactive(DeskHeader.at_risk_label, t("queue.at_risk"))
+    return header
 
 
 def call_service(
