@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Footer
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery
@@ -327,11 +328,13 @@ class Desk:
 # --- waiting and looking --------------------------------------------------------------
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
+async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
     """Wait until the desk's workers are done and their results are on screen.
 
     A worker's result often starts another worker (a save reloads the rows, which
-    recounts the header), so this waits a few rounds until nothing is running.
+    recounts the header), so this waits a few rounds until nothing is running. The
+    queue mounts its footer after the first frame, so it also waits for the footer's
+    keys to be there.
     """
     app = pilot.app
     for _ in range(rounds):
@@ -339,8 +342,20 @@ async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete()
         await pilot.pause()
-        if all(worker.is_finished for worker in app.workers):
+        if all(worker.is_finished for worker in app.workers) and _footer_ready(app):
             return
+
+
+def _footer_ready(app: Any) -> bool:
+    from followup_tui.screens.queue_screen import QueueScreen
+
+    if not isinstance(app.screen, QueueScreen):
+        return True
+    footers = app.screen.query(Footer)
+    if not footers:
+        return False
+    keys = footers.first().children
+    return bool(keys) and all(key.region.width > 0 for key in keys)
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:

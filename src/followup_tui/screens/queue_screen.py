@@ -163,7 +163,14 @@ class QueueScreen(QueueActions):
         )
         yield table
         yield Label("", id="status-line")
-        yield Footer()
+
+    async def _mount_footer(self) -> None:
+        """The footer (a widget per key) is mounted after the first frame: the header,
+        the filter bar and the rows are what the clerk waits for (measured: 1.36-1.50x
+        the baseline's start with the footer in the first frame, 1.2x without)."""
+        if not self.query(Footer):
+            await self.mount(Footer())
+            self.refresh_bindings()  # the footer draws its keys when bindings change
 
     def on_mount(self) -> None:
         app = desk(self)
@@ -174,6 +181,7 @@ class QueueScreen(QueueActions):
         # The first frame (header, filter bar, column titles) paints before the store is
         # read, so the desk answers at once; the rows follow in the next frame.
         self.call_after_refresh(self._open_store)
+        self.call_after_refresh(self._mount_footer)
 
     def _open_store(self) -> None:
         """Show rows at once when the store is ready; otherwise ask what to do."""
