@@ -173,6 +173,12 @@ def main() -> int:
     baseline = median(times["baseline"])
     frame = median(times["frame"])
     rows = median(times["rows"])
+    # The ratio is taken per run, against the baseline measured in the same run, and
+    # the median of those is the figure: start-up times here swing between about 0.4 s
+    # and 0.65 s from one spawn to the next (both programs alike), and a ratio of two
+    # medians taken from different runs inherits that noise twice.
+    frame_ratio = median([d / b for d, b in zip(times["frame"], times["baseline"], strict=True)])
+    rows_ratio = median([d / b for d, b in zip(times["rows"], times["baseline"], strict=True)])
     alchemy_imported = import_check()
     probe = probe_check(store)
 
@@ -181,9 +187,9 @@ def main() -> int:
     print(f"  desk: first paint of anything                           "
           f"{ms(median(times['desk_paint']))}")
     print(f"  desk: first frame (header)                              {ms(frame)}  "
-          f"= {frame / baseline:.2f}x baseline")
+          f"= {frame / baseline:.2f}x the baseline's median; {frame_ratio:.2f}x per run")
     print(f"  desk: first order rows                                  {ms(rows)}  "
-          f"= {rows / baseline:.2f}x baseline")
+          f"= {rows / baseline:.2f}x the baseline's median; {rows_ratio:.2f}x per run")
     print(f"  desk: max(frame, rows)                                  "
           f"{ms(median([max(a, b) for a, b in zip(times['frame'], times['rows'], strict=True)]))}")
     print("  runs (s): baseline " + " ".join(f"{v:.2f}" for v in times["baseline"]))
@@ -199,10 +205,11 @@ def main() -> int:
 
     figures = [
         Figure("startup baseline (median)", ms(baseline), "reference", None),
-        Figure("startup first frame / baseline", f"{frame / baseline:.2f}x ({ms(frame)})",
-               f"<= {FIRST_FRAME_TARGET}x", frame / baseline <= FIRST_FRAME_TARGET),
-        Figure("startup first rows / baseline", f"{rows / baseline:.2f}x ({ms(rows)})",
-               f"<= {FIRST_ROWS_TARGET}x", rows / baseline <= FIRST_ROWS_TARGET),
+        Figure("startup first frame / baseline (per run)",
+               f"{frame_ratio:.2f}x ({ms(frame)})",
+               f"<= {FIRST_FRAME_TARGET}x", frame_ratio <= FIRST_FRAME_TARGET),
+        Figure("startup first rows / baseline (per run)", f"{rows_ratio:.2f}x ({ms(rows)})",
+               f"<= {FIRST_ROWS_TARGET}x", rows_ratio <= FIRST_ROWS_TARGET),
         Figure("sqlalchemy on first-rows path", "yes" if alchemy_imported or probe.get(
             "sqlalchemy") else "no", "no", not (alchemy_imported or probe.get("sqlalchemy"))),
     ]
