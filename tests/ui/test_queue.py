@@ -436,6 +436,23 @@ class TestLiveRefresh:
 
         desk.run(body)
 
+    def test_a_saved_order_beyond_the_first_page_gets_the_cursor(self, desk: Desk) -> None:
+        """After a save the queue opens at that order, even when it sorts far below
+        the first page (the form's save reloads with the new order's id)."""
+
+        async def body(pilot: Pilot[Any]) -> None:
+            app = pilot.app
+            self._insert(desk, 107, TODAY + timedelta(days=90))  # sorts last
+            new_id = desk.detail("PO-2026-00107").order.id
+            assert "PO-2026-00107" not in order_nos(app)
+            queue(app).reload_rows(focus_id=new_id)
+            await settle(pilot)
+            assert cursor_no(app) == "PO-2026-00107"
+            await press(pilot, "up")
+            assert cursor_no(app) == open_queue()[-1].order_no
+
+        desk.run(body)
+
     def test_the_row_count_follows_inserts(self, desk: Desk) -> None:
         async def body(pilot: Pilot[Any]) -> None:
             app = pilot.app

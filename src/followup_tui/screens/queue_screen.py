@@ -243,6 +243,11 @@ class QueueScreen(QueueActions):
         keep = keep_key if keep_key is not None else table.cursor_key
         window = OrderWindow(desk(self).reader, self.query_state)
         table.set_source(window, keep_key=keep)
+        if keep_key is not None and table.cursor_key != keep_key:
+            # Not in the first page: open the window at that order instead.
+            row = window.row_for(keep_key)
+            if row is not None:
+                table.show_row(row)
         table.set_sort(self.query_state.sort, self.query_state.descending)
         self._update_facets()
         self._update_status()

@@ -261,6 +261,15 @@ class OrderWindow:
             limit=limit,
         )
 
+    def row_for(self, order_id: int) -> QueueRow | None:
+        """The order's row if it is in this window's query (to show it after a save)."""
+        where, params = self._condition()
+        found = self.reader.fetch(
+            f"SELECT {_COLUMNS}, {self._column} FROM orders WHERE id = ? AND {where}",
+            [order_id, *params],
+        )
+        return self._row(found[0]) if found else None
+
     def count(self) -> int:
         """The count as far as it is known without a slow query.
 

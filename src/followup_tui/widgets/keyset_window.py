@@ -92,6 +92,23 @@ class KeysetWindow(Generic[RowT]):
         self.settle()
         self.exact_rank()
 
+    def load_from(self, row: RowT) -> None:
+        """Start the window at ``row`` with the cursor on it (a row far from either end,
+        such as an order just saved); the rank stays an estimate until an end is met."""
+        if self.source is None:
+            return
+        size = self.fetch_size
+        rows = list(self.source.starting_at(row, size))
+        if not rows:
+            self.load_head()
+            return
+        self.rows = rows
+        self.at_start = not self.source.before(rows[0], 1)
+        self.at_end = len(rows) < size
+        self.top = self.cursor = 0
+        self.settle()
+        self.exact_rank()
+
     def load_tail(self) -> None:
         size = self.fetch_size
         self.rows = list(self.source.tail(size)) if self.source is not None else []

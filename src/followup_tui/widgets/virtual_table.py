@@ -274,6 +274,13 @@ class VirtualTable(Widget, Generic[RowT], can_focus=True):
         self._painter.clear()
         self._changed(old_key)
 
+    def show_row(self, row: RowT) -> None:
+        """Put the window at ``row``, the cursor on it, wherever it is in the source."""
+        old_key = self.cursor_key
+        self._window.load_from(row)
+        self._painter.clear()
+        self._changed(old_key)
+
     def move_cursor_to_key(self, key: Hashable) -> bool:
         """Put the cursor on ``key`` if that row is visible; False otherwise."""
         old_key = self.cursor_key
