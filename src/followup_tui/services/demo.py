@@ -44,17 +44,15 @@ from followup_tui.services.demo_bulk import (
     next_id,
 )
 from followup_tui.services.demo_catalog import (
-    CANCELLED_ROW,
-    DRAFT_ROW,
     NOTE_KINDS,
     NOTE_WEIGHTS,
     Buyer,
     Pick,
     load_catalog,
-    order_stage,
     prepare_buyers,
     table_of,
 )
+from followup_tui.services.demo_stages import CANCELLED_ROW, DRAFT_ROW, order_stage
 from followup_tui.store.models import Note, Order, OrderLine
 from followup_tui.store.unit_of_work import StoreContext
 
