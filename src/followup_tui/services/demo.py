@@ -84,34 +84,6 @@ _NOTE_CUMULATIVE = tuple(accumulate(NOTE_WEIGHTS))[:-1]
 _DOMESTIC_INCOTERMS = ("EXW", "DAP", "DDP")
 _EXPORT_INCOTERMS = ("FOB", "CIF", "CFR", "EXW", "DAP", "DDP")
 _EXPORT_PAYMENT = ("T/T", "L/C", "D/P")
-DESK_ZONE = "Asia/Shanghai"
-#: Orders per insert batch (and per progress report).
-BATCH_ORDERS = 10_000
-#: From this many orders, a SQLite load drops the orders' secondary indexes and builds
-#: them once at the end: maintaining ten random-order B-trees row by row costs more than
-#: the whole insert.
-REINDEX_FROM = 50_000
-#: Page cache of a big load's own connection, in KiB per order (as SQLite's negative
-#: cache_size), up to 1.5 GiB: a million orders (850 MB) then stay in memory until the
-#: commit instead of spilling to the WAL and being read back for every index built
-#: (measured: 123 s with a 256 MiB cache, 92 s with 1 GiB). The connection is closed
-#: after the load, so the desk's own settings are untouched.
-LOAD_CACHE_KIB_PER_ORDER = 1.2
-LOAD_CACHE_KIB_MAX = 1_572_864
-#: How far back the demo's order dates reach.
-HISTORY_DAYS = 150
-#: Loads up to this size get 0-3 notes per order; bigger ones about one per ten orders
-#: (a million orders with three notes each would only make the load slower).
-SMALL_LOAD = 20_000
-DAY_START = time(8, 30)
-WORK_MINUTES = 9 * 60
-MORNING_MINUTES = 90
-#: Order volume by weekday (Monday first): Saturdays are half days, Sundays quiet.
-_WEEKDAY_WEIGHT = (1.0, 1.0, 1.0, 1.0, 1.0, 0.35, 0.12)
-_NOTE_CUMULATIVE = tuple(accumulate(NOTE_WEIGHTS))[:-1]
-_DOMESTIC_INCOTERMS = ("EXW", "DAP", "DDP")
-_EXPORT_INCOTERMS = ("FOB", "CIF", "CFR", "EXW", "DAP", "DDP")
-_EXPORT_PAYMENT = ("T/T", "L/C", "D/P")
 
 
 @dataclass(frozen=True)
