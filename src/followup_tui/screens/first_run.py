@@ -30,7 +30,7 @@ class FirstRunScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     FirstRunScreen { align: center middle; }
     FirstRunScreen > Vertical {
-        width: 72; height: auto; padding: 1 2; border: thick $accent; background: $surface;
+        width: 86; height: auto; padding: 1 2; border: thick $accent; background: $surface;
     }
     FirstRunScreen .choice { padding: 0 0 0 2; }
     FirstRunScreen #first-run-note { color: $warning; height: auto; }
