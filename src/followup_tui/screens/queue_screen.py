@@ -161,6 +161,7 @@ class QueueScreen(QueueActions):
         table: VirtualTable[QueueRow] = VirtualTable(
             order_columns(desk(self).today()), empty_text=t("queue.empty"), id="orders"
         )
+        translate_bindings(table)
         yield table
         yield Label("", id="status-line")
 
