@@ -59,7 +59,7 @@ class QueueActions(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MUTATING_ACTIONS and desk(self).read_only:
-            return None
+            return False  # hidden from the footer and the palette, not just dimmed
         return True
 
     # --- helpers ------------------------------------------------------------------------
