@@ -218,6 +218,7 @@ def test_switching_the_language_from_the_palette(desk: Desk) -> None:
         await press(pilot, "r")  # resume an order that is not on hold
         assert any("并未暂停" in m and target in m for m in messages(app, "error"))
         await run_command(pilot, load_catalog("zh_CN").format("cmd.desk.language_en", {}))
+        await settle(pilot)  # the new queue reads its rows after its first frame
         assert "Order no." in screen_text(app).splitlines()[2]
 
     desk.run(body)
