@@ -58,9 +58,8 @@ class QueueActions(Screen[None]):
         def action_show_status(self, status: str) -> None: ...
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING_ACTIONS and desk(self).read_only:
-            return False  # hidden from the footer and the palette, not just dimmed
-        return True
+        # False hides the action from the footer and the palette (None would only dim it).
+        return not (action in MUTATING_ACTIONS and desk(self).read_only)
 
     # --- helpers ------------------------------------------------------------------------
 
