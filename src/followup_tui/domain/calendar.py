@@ -379,8 +379,8 @@ def _date(value: object, source: str, entry: str) -> date:
     if isinstance(value, str):
         try:
             return date.fromisoformat(value)
-        except ValueError:
-            pass
+        except ValueError as error:
+            raise invalid(source, entry, value) from error
     raise invalid(source, entry, value)
 
 

@@ -17,10 +17,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from followup_tui.i18n import t
-from followup_tui.screens.service_calls import call_service, desk, desk_header
+from followup_tui.screens.service_calls import call_service, count_alarms, desk, desk_header
 from followup_tui.services.views import ChangeView, OrderDetail
 from followup_tui.widgets.binding_text import translate_bindings
-from followup_tui.widgets.desk_header import DeskHeader
 from followup_tui.widgets.order_columns import format_quantity
 
 _STATUS_FIELDS = frozenset({"status", "held_from"})
@@ -110,25 +109,7 @@ class OrderDetailScreen(Screen[None]):
 
         order_id = self.order_id
         call_service(self, lambda store: get_order(store, order_id), self._show, group="detail")
-        self._count_alarms()
-
-    def _count_alarms(self) -> None:
-        """The header's late and at-risk counts, as the queue shows them (not a false 0)."""
-        from followup_tui.domain.orders import AT_RISK_DAYS
-        from followup_tui.services.queue import late_and_at_risk
-
-        app = desk(self)
-        today = app.today()
-        header = self.query_one(DeskHeader)
-
-        def show(late: int, soon: int) -> None:
-            header.late, header.at_risk = late, soon
-
-        def count() -> None:
-            late, soon = late_and_at_risk(app.reader, today, AT_RISK_DAYS)
-            app.call_from_thread(show, late, soon)
-
-        self.run_worker(count, thread=True, group="counts", exclusive=True, exit_on_error=False)
+        count_alarms(self)
 
     def _show(self, detail: OrderDetail) -> None:
         self.detail = detail

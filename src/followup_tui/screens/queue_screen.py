@@ -18,22 +18,19 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label
 
 from followup_tui.commands.order_commands import OrderCommands
-from followup_tui.domain.orders import AT_RISK_DAYS
 from followup_tui.i18n import t
 from followup_tui.screens.queue_actions import QueueActions
-from followup_tui.screens.service_calls import call_service, desk, desk_header
+from followup_tui.screens.service_calls import call_service, count_alarms, desk, desk_header
 from followup_tui.services.queue import (
     OrderWindow,
     QueueQuery,
     QueueRow,
     StoreState,
     change_mark,
-    late_and_at_risk,
     store_state,
 )
 from followup_tui.store.window_reader import QueryInterrupted
 from followup_tui.widgets.binding_text import translate_bindings
-from followup_tui.widgets.desk_header import DeskHeader
 from followup_tui.widgets.order_columns import order_columns
 from followup_tui.widgets.virtual_table import VirtualTable
 
@@ -356,22 +353,7 @@ class QueueScreen(QueueActions):
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
-        app = desk(self)
-        today = app.today()
-
-        def count() -> None:
-            try:
-                late, soon = late_and_at_risk(app.background_reader, today, AT_RISK_DAYS)
-            except QueryInterrupted:
-                return  # stopped by a newer count; the next poll counts again
-            app.call_from_thread(self._show_counts, late, soon)
-
-        self.run_worker(count, thread=True, group="counts", exclusive=True, exit_on_error=False)
-
-    def _show_counts(self, late: int, soon: int) -> None:
-        header = self.query_one(DeskHeader)
-        header.late = late
-        header.at_risk = soon
+        count_alarms(self)
 
     # --- facets, sort and views -------------------------------------------------------
 

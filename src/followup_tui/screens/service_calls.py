@@ -52,6 +52,31 @@ def desk_header(screen: Screen[Any], **options: Any) -> DeskHeader:
     return header
 
 
+def count_alarms(screen: Screen[Any]) -> None:
+    """Fill the screen's header with the late and at-risk counts, off the UI thread and
+    on the background connection, so the queue's own reads never wait behind it."""
+    from followup_tui.domain.orders import AT_RISK_DAYS
+    from followup_tui.services.queue import late_and_at_risk
+    from followup_tui.store.window_reader import QueryInterrupted
+    from followup_tui.widgets.desk_header import DeskHeader
+
+    app = desk(screen)
+    today = app.today()
+    header = screen.query_one(DeskHeader)
+
+    def show(late: int, soon: int) -> None:
+        header.late, header.at_risk = late, soon
+
+    def count() -> None:
+        try:
+            late, soon = late_and_at_risk(app.background_reader, today, AT_RISK_DAYS)
+        except QueryInterrupted:
+            return  # stopped by a newer count; the next poll counts again
+        app.call_from_thread(show, late, soon)
+
+    screen.run_worker(count, thread=True, group="counts", exclusive=True, exit_on_error=False)
+
+
 def call_service(
     screen: Screen[Any],
     work: Callable[[StoreContext], ResultT],

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 
 from followup_tui.domain import lifecycle
 from followup_tui.domain.errors import FollowupError, StaleEditError
-from followup_tui.domain.orders import OrderDraft, due_date, summarise_lines, validate_order
+from followup_tui.domain.orders import (
+    LineDraft,
+    OrderDraft,
+    Priority,
+    due_date,
+    summarise_lines,
+    validate_order,
+)
 from followup_tui.domain.text import fold, pinyin_initials, reverse_key
 from followup_tui.services.views import ChangeView, LineView, NoteView, OrderDetail, OrderView
 from followup_tui.store.models import ChangeLog, Customer, Note, Order, OrderLine, Product
@@ -245,8 +252,6 @@ def edit_order(
 
 def draft_from_order(detail: OrderDetail) -> OrderDraft:
     """An editable draft of a stored order, for the edit form and for tests."""
-    from followup_tui.domain.orders import LineDraft, Priority
-
     order = detail.order
     return OrderDraft(
         order_no=order.order_no,
