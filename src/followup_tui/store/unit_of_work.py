@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from followup_tui.domain.calendar import BusinessCalendar, load_calendar
 from followup_tui.domain.errors import FollowupError
 from followup_tui.store.audit import write_change_log
 from followup_tui.store.engine import WRITE_OPTIONS, make_engine
@@ -30,13 +32,19 @@ def utc_now() -> datetime:
 
 @dataclass
 class StoreContext:
-    """An open store plus who is acting and what time it is."""
+    """An open store plus who is acting, what time it is, and the desk's calendar.
+
+    ``timezone`` is the desk's (the config's), which decides what "today" is;
+    ``calendar`` is the business calendar due dates and plans are counted in.
+    """
 
     location: StoreLocation
     engine: Engine
     actor: str
     read_only: bool = False
     clock: Callable[[], datetime] = utc_now
+    timezone: str = "Asia/Shanghai"
+    calendar: BusinessCalendar = field(default_factory=lambda: load_calendar("mon-fri"))
     _write_maker: sessionmaker[Session] = field(init=False, repr=False)
     _read_maker: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -52,6 +60,10 @@ class StoreContext:
         if value.tzinfo is None:
             raise ValueError("the clock must return an aware datetime")
         return value.astimezone(UTC)
+
+    def today(self) -> date:
+        """Today in the desk's time zone, not the server's."""
+        return self.now().astimezone(ZoneInfo(self.timezone)).date()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -80,6 +92,8 @@ def open_store(
     read_only: bool = False,
     actor: str | None = None,
     clock: Callable[[], datetime] = utc_now,
+    timezone: str = "Asia/Shanghai",
+    calendar: BusinessCalendar | None = None,
 ) -> StoreContext:
     engine = make_engine(location, read_only=read_only)
     return StoreContext(
@@ -88,4 +102,6 @@ def open_store(
         actor=actor or os_account(),
         read_only=read_only,
         clock=clock,
+        timezone=timezone,
+        calendar=calendar if calendar is not None else load_calendar("mon-fri"),
     )
