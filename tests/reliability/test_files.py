@@ -272,3 +272,42 @@ def test_upgrade_is_idempotent(
     assert set(inspect(store_ctx.engine).get_table_names()) == tables
     assert get_order(store_ctx, order.id) == detail
     assert schema.check(store_ctx.engine).ok
+
+
+def test_migrations_describe_the_models_exactly(tmp_path: Path) -> None:
+    """A model change without its migration would only show up on a clerk's old file."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    ctx = open_store(parse_store(str(tmp_path / "fresh.db")), actor="tester")
+    try:
+        schema.upgrade(ctx.engine)
+        with ctx.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        ctx.dispose()
+
+
+def test_a_row_written_before_the_timeline_survives_the_upgrade(tmp_path: Path) -> None:
+    """A store from the first release gains the plan tables without losing a row."""
+    from alembic import command
+
+    path = tmp_path / "old.db"
+    ctx = open_store(parse_store(str(path)), actor="tester")
+    try:
+        with ctx.engine.begin() as connection:
+            command.upgrade(schema._alembic_config(connection), "20261127_0001")  # type: ignore[arg-type]
+        with sqlite3.connect(path) as raw:
+            raw.execute(
+                "INSERT INTO customers (id, name, name_initials, name_folded, country, language,"
+                " key_account, contact, created_at, version)"
+                " VALUES (1, '华强', 'hq', '华强', 'CN', 'zh_CN', 0, '', '2026-11-01 00:00:00', 1)"
+            )
+        before, after = schema.upgrade(ctx.engine)
+        assert (before, after) == ("20261127_0001", schema.HEAD_REVISION)
+        with sqlite3.connect(path) as raw:
+            assert raw.execute("SELECT name FROM customers").fetchall() == [("华强",)]
+            assert raw.execute("SELECT count(*) FROM milestones").fetchone() == (0,)
+    finally:
+        ctx.dispose()

@@ -156,6 +156,9 @@ class Order(Audited, Base):
     currency: Mapped[str] = mapped_column(String(3), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    template: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    plan_projected: Mapped[date | None] = mapped_column(Date, nullable=True)
+    plan_days_short: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     lines: Mapped[list[OrderLine]] = relationship(
@@ -202,6 +205,117 @@ class Note(Audited, Base):
     body: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Milestone(Audited, Base):
+    """One stage of an order's plan: planned and actual dates, who is responsible.
+
+    ``floor_date`` is the not-before date the ripple respects: the plan's start, or where
+    a clerk last moved the milestone, so pulling a predecessor back restores the plan.
+    """
+
+    __tablename__ = "milestones"
+    __audit_entity__ = "milestone"
+    __table_args__ = (
+        UniqueConstraint("order_id", "key"),
+        Index("ix_milestones_order_id_seq", "order_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(20))
+    duration_days: Mapped[int] = mapped_column(Integer)
+    buffer_days: Mapped[int] = mapped_column(Integer, default=0)
+    planned_start: Mapped[date] = mapped_column(Date)
+    planned_end: Mapped[date] = mapped_column(Date)
+    floor_date: Mapped[date] = mapped_column(Date)
+    actual_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    actual_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    owner: Mapped[str] = mapped_column(String(60), default="")
+    party: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MilestoneLink(Audited, Base):
+    """A dependency between two milestones of one order (finish-to-start and friends)."""
+
+    __tablename__ = "milestone_links"
+    __audit_entity__ = "milestone_link"
+    __table_args__ = (
+        UniqueConstraint("predecessor_id", "successor_id"),
+        Index("ix_milestone_links_order_id", "order_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    successor_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(2), default="fs")
+    lag_days: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Shipment(Audited, Base):
+    """One consignment of an order; a partial shipment carries some of the lines."""
+
+    __tablename__ = "shipments"
+    __audit_entity__ = "shipment"
+    __table_args__ = (Index("ix_shipments_order_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    carrier: Mapped[str] = mapped_column(String(120))
+    mode: Mapped[str] = mapped_column(String(10))
+    tracking_no: Mapped[str] = mapped_column(String(60), default="")
+    etd: Mapped[date | None] = mapped_column(Date, nullable=True)
+    eta: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    lines: Mapped[list[ShipmentLine]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ShipmentLine(Audited, Base):
+    __tablename__ = "shipment_lines"
+    __audit_entity__ = "shipment_line"
+    __table_args__ = (UniqueConstraint("shipment_id", "order_line_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"))
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id", ondelete="CASCADE"))
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+
+
+class OrderException(Audited, Base):
+    """Something that got in the way of a plan: its cause, who is responsible, the days
+    it costs, and the milestone it hits."""
+
+    __tablename__ = "order_exceptions"
+    __audit_entity__ = "exception"
+    __table_args__ = (Index("ix_order_exceptions_order_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("milestones.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(24))
+    cause: Mapped[str] = mapped_column(Text)
+    party: Mapped[str] = mapped_column(String(12))
+    impact_days: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    scenario: Mapped[str] = mapped_column(String(40), default="")
+    recorded_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
