@@ -157,8 +157,6 @@ class Order(Audited, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     template: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    plan_projected: Mapped[date | None] = mapped_column(Date, nullable=True)
-    plan_days_short: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     lines: Mapped[list[OrderLine]] = relationship(

@@ -162,17 +162,11 @@ def upgrade() -> None:
 
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.add_column(sa.Column("template", sa.String(length=30), nullable=True))
-        batch_op.add_column(sa.Column("plan_projected", sa.Date(), nullable=True))
-        batch_op.add_column(
-            sa.Column("plan_days_short", sa.Integer(), server_default="0", nullable=False)
-        )
 
 
 def downgrade() -> None:
 
     with op.batch_alter_table("orders", schema=None) as batch_op:
-        batch_op.drop_column("plan_days_short")
-        batch_op.drop_column("plan_projected")
         batch_op.drop_column("template")
 
     with op.batch_alter_table("notes", schema=None) as batch_op:
