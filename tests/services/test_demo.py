@@ -20,13 +20,13 @@ from followup_tui.domain import lifecycle
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus
 from followup_tui.domain.text import fold, pinyin_initials
-from followup_tui.services import demo
+from followup_tui.services import demo, demo_plans
 from followup_tui.services.demo import DemoSummary, load_demo
 from followup_tui.services.demo_catalog import load_catalog
 from followup_tui.services.orders import draft_from_order, edit_order, get_order
 from followup_tui.store import schema
 from followup_tui.store.location import parse_store
-from followup_tui.store.models import Customer, Note, Order, OrderLine
+from followup_tui.store.models import Customer, Milestone, Note, Order, OrderLine
 from followup_tui.store.unit_of_work import StoreContext, open_store
 
 TODAY = date(2026, 11, 27)
@@ -137,6 +137,8 @@ def test_one_change_log_row_per_table_loaded(loaded: tuple[StoreContext, DemoSum
         "orders": [None, summary.orders],
         "order_lines": [None, summary.lines],
         "notes": [None, summary.notes],
+        "milestones": [None, summary.milestones],
+        "milestone_links": [None, scalar(ctx, "SELECT count(*) FROM milestone_links")],
     }
 
 
@@ -409,6 +411,34 @@ def test_the_row_layout_covers_every_column() -> None:
     def columns(model: Any) -> set[str]:
         return {column.name for column in model.__table__.columns}
 
-    assert set(demo.ORDER_COLUMNS) == columns(Order)
+    # template is written by the plan pass (demo_plans), which covers the milestone rows;
+    # demo notes are a communication log, not follow-ups, so they carry no due date.
+    assert set(demo.ORDER_COLUMNS) == columns(Order) - {"template"}
     assert set(demo.LINE_COLUMNS) == columns(OrderLine) - {"id"}
-    assert set(demo.NOTE_COLUMNS) == columns(Note) - {"id"}
+    assert set(demo.NOTE_COLUMNS) == columns(Note) - {"id", "due_on"}
+    assert set(demo_plans.MILESTONE_COLUMNS) == columns(Milestone)
+
+
+def test_open_demo_orders_have_plans_that_match_their_status(
+    loaded: tuple[StoreContext, DemoSummary],
+) -> None:
+    """The timeline opens on a believable desk: passed stages done, some orders late,
+    some at risk, and nothing planned for drafts or closed orders."""
+    from followup_tui.services.timeline_read import load_timeline
+
+    ctx, summary = loaded
+    assert summary.milestones == scalar(ctx, "SELECT count(*) FROM milestones") > 0
+    unplanned = scalar(
+        ctx,
+        "SELECT count(*) FROM orders o WHERE o.status IN ('draft', 'closed', 'cancelled')"
+        " AND EXISTS (SELECT 1 FROM milestones m WHERE m.order_id = o.id)",
+    )
+    assert unplanned == 0
+    rows = load_timeline(ctx, ctx.today())
+    assert rows and sum(1 for r in rows if r.late) > 0 and sum(1 for r in rows if r.at_risk) > 0
+    for row in rows:
+        by_key = {m.key: m for m in row.milestones}
+        assert by_key["confirmation"].status == "done"
+        if row.status == "production":
+            assert by_key["materials"].status == "done"
+            assert by_key["production"].status in ("started", "planned")

@@ -52,6 +52,7 @@ from followup_tui.services.demo_catalog import (
     prepare_buyers,
     table_of,
 )
+from followup_tui.services.demo_plans import plan_demo_orders
 from followup_tui.services.demo_stages import CANCELLED_ROW, DRAFT_ROW, order_stage
 from followup_tui.store.models import Note, Order, OrderLine
 from followup_tui.store.unit_of_work import StoreContext
@@ -97,6 +98,7 @@ class DemoSummary:
     lines: int
     notes: int
     seconds: float
+    milestones: int = 0
 
 
 def load_demo(
@@ -136,6 +138,7 @@ def load_demo(
             connection.exec_driver_sql(f"PRAGMA cache_size=-{max(cache, 65_536)}")
         with indexes_deferred(connection, enabled=big), collector_paused(enabled=big):
             counts.update(_insert_orders(connection, generator, orders, progress))
+            counts.update(plan_demo_orders(connection, ctx.calendar, day, seed))
         log_load(connection, ctx, counts)
         after_load(connection, counts)
     return DemoSummary(
@@ -146,6 +149,7 @@ def load_demo(
         lines=counts["order_lines"],
         notes=counts["notes"],
         seconds=clock.perf_counter() - started,
+        milestones=counts.get("milestones", 0),
     )
 
 

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from followup_tui.domain import lifecycle
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.lifecycle import OrderStatus
+from followup_tui.domain.milestones import load_template
 from followup_tui.domain.orders import NoteKind, due_date
 from followup_tui.domain.text import clean_text, require_text
 from followup_tui.services.orders import check_version, load_order, order_view
+from followup_tui.services.timeline_plans import plan_in_session
 from followup_tui.services.views import BulkResult, NoteView, OrderView, UndoStep
 from followup_tui.store.models import Note, Order
 from followup_tui.store.unit_of_work import StoreContext
@@ -65,10 +67,18 @@ def confirm_order(
     confirmed_date: date | None = None,
     *,
     expected_version: int | None = None,
+    template: str | None = None,
 ) -> OrderView:
-    """Draft to confirmed, with the date we promise (the requested date by default)."""
+    """Draft to confirmed, with the date we promise (the requested date by default).
 
-    def change(_session: Session, order: Order) -> None:
+    The order gets its milestone plan in the same unit of work, from ``template`` or the
+    one its customer's country suggests; when the calendar has no data for the year the
+    plan would need, the order is confirmed without one and the timeline says why.
+    """
+    if template is not None:
+        load_template(template)  # an unknown key is refused before anything is written
+
+    def change(session: Session, order: Order) -> None:
         if order.status != OrderStatus.DRAFT.value:
             raise FollowupError(
                 "error.confirm_not_draft", order=order.order_no, status=order.status
@@ -79,6 +89,7 @@ def confirm_order(
         order.confirmed_date = promised
         order.due_date = due_date(promised, order.requested_date)
         _set_status(order, OrderStatus.CONFIRMED)
+        plan_in_session(session, ctx, order, template)
 
     return _single(ctx, order_id, expected_version, change)
 
