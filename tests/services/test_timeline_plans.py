@@ -124,7 +124,8 @@ def test_a_late_finish_pushes_what_follows(
     late_finish = store_ctx.calendar.add_business_days(qc.planned_end, 6)
     result = mark_done(store_ctx, qc.milestone_id, on=late_finish)
     after = bar(result.order, "qc")
-    assert after.actual_end == late_finish and after.status == "done" and after.late
+    assert after.actual_end == late_finish and after.status == "done" and not after.late
+    assert after.actual_end > after.planned_end  # finished late: history, not a chase
     packing = bar(result.order, "packing")
     assert packing.planned_start == store_ctx.calendar.add_business_days(late_finish, 1)
 

@@ -195,6 +195,29 @@ def _add_order_moves(orders: Any) -> None:
     )
 
 
+def _add_reports(commands: Any) -> None:
+    report = commands.add_parser("report", help=t("cli.help.report_cmd"))
+    reports = report.add_subparsers(dest="report_command", metavar="timeline")
+    reports.required = True
+    timeline = _leaf(
+        reports.add_parser, "timeline", "cli.help.report_timeline", "reports:run_report_timeline"
+    )
+    timeline.add_argument("--as-of", metavar="T", help=t("cli.help.report_as_of"))
+    timeline.add_argument(
+        "--weeks", type=positive_int, default=2, metavar="N", help=t("cli.help.report_weeks")
+    )
+    timeline.add_argument(
+        "--format",
+        choices=("text", "html", "svg"),
+        default="text",
+        help=t("cli.help.report_format"),
+    )
+    timeline.add_argument(
+        "--by", choices=("customer", "owner"), default="customer", help=t("cli.help.report_by")
+    )
+    timeline.add_argument("--out", metavar="FILE", help=t("cli.help.report_out"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole tree; call after ``use_language`` so the help speaks the clerk's language."""
     parser = argparse.ArgumentParser(
@@ -212,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     orders.required = True
     _add_order_entry(orders)
     _add_order_moves(orders)
+    _add_reports(commands)
     return parser
 
 

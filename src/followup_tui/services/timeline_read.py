@@ -99,9 +99,9 @@ class _Builder:
                 buffer_end = self.buffer_end(end, buffer_days)
             except CalendarYearUnknown as unknown:
                 buffer_end, unknown_year = end, unknown.year
-            late = (actual_end is None and end < self.today) or (
-                actual_end is not None and actual_end > end
-            )
+            # Late is what still needs chasing: a finished stage is history, shown by
+            # its actual bar against the planned one, not by a red mark.
+            late = actual_end is None and end < self.today
             bars.append(
                 MilestoneBar(
                     mid,
@@ -160,7 +160,7 @@ class _Builder:
             projected=projected,
             days_short=days_short,
             late=promised < self.today and not delivered,
-            at_risk=days_short > 0,
+            at_risk=days_short > 0 and not delivered,
             milestones=tuple(bars),
             calendar_note=unknown_year,
         )

@@ -17,8 +17,8 @@ class MilestoneBar:
 
     ``buffer_end`` is the last day of the buffer that follows ``planned_end`` (equal to
     ``planned_end`` when the stage has no buffer). ``late`` means it should have finished
-    by today and has not (or finished after its planned end); ``exception`` is the kind
-    of the open exception that hits it, if any.
+    by today and has not; ``exception`` is the kind of the open exception that hits it,
+    if any.
     """
 
     milestone_id: int
