@@ -24,6 +24,7 @@ from followup_tui.store.window_reader import WindowReader
 from followup_tui.widgets.binding_text import translate_bindings
 
 if TYPE_CHECKING:
+    from followup_tui.domain.calendar import BusinessCalendar
     from followup_tui.store.unit_of_work import StoreContext
 
 
@@ -78,6 +79,14 @@ class FollowupApp(App[int]):
         return self.clock().astimezone(self.timezone).date()
 
     @property
+    def calendar(self) -> BusinessCalendar:
+        """The desk's business calendar (from the config), which widgets count days on.
+
+        The same object the store context carries, loaded once per run by the settings.
+        """
+        return self.settings.calendar
+
+    @property
     def actor(self) -> str:
         if self._actor is None:
             from followup_tui.store.identity import os_account
@@ -89,14 +98,7 @@ class FollowupApp(App[int]):
         """The SQLAlchemy side of the store, opened on first use (from a worker thread)."""
         with self._store_lock:
             if self._store is None:
-                from followup_tui.store.unit_of_work import open_store
-
-                self._store = open_store(
-                    self.settings.location,
-                    read_only=self.settings.read_only,
-                    actor=self.actor,
-                    clock=self.clock,
-                )
+                self._store = self.settings.open_store(actor=self.actor, clock=self.clock)
             return self._store
 
     # --- lifecycle -----------------------------------------------------------------------

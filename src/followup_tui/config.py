@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-# i18n is standard-library only and cheap; importing it keeps one list of languages.
+# Both are standard-library only and cheap; importing them keeps one list of each.
+from followup_tui.domain.calendar import available_calendars
 from followup_tui.i18n import LANGUAGES
 
 APP_NAME = "followup-tui"
@@ -40,15 +41,12 @@ SORT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 MAX_REFRESH_SECONDS = 3600.0
 OWNER_EXPECTED = '"all", "me" or a clerk\'s name'
-CALENDAR_EXPECTED = 'a calendar name such as "mon-fri"'
 
 _TOP_KEYS: tuple[str, ...] = (
     "language", "timezone", "refresh_seconds", "calendar", "store", "keymap", "views",
 )  # fmt: skip
 _VIEW_FIELDS: tuple[str, ...] = ("status", "owner", "sort", "descending", "filter")
-_SETTABLE = (
-    "language, timezone, refresh_seconds, calendar, store, keymap.<id>, views.<name>.<field>"
-)
+_SETTABLE = ", ".join((*_TOP_KEYS[:-2], "keymap.<id>", "views.<name>.<field>"))
 _HEADER = (
     "# Written by `followup config set`; comments were not kept."
     " 由 `followup config set` 写入，原注释未保留。\n"
@@ -156,6 +154,13 @@ def _text(
     return value
 
 
+def _one_of(key: str, value: object, allowed: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``allowed``; the refusal lists them all, which is the fix."""
+    if value not in allowed:
+        raise _bad(key, "one of " + ", ".join(allowed), value)
+    return str(value)
+
+
 def _reject_unknown(prefix: str, table: Mapping[str, object], allowed: tuple[str, ...]) -> None:
     for name in table:
         if name not in allowed:
@@ -228,15 +233,13 @@ def _view(name: str, value: object) -> SavedView:
     if status not in VIEW_STATUSES:
         expected = '"open", "all" or an order status (' + ", ".join(ORDER_STATUSES) + ")"
         raise _bad(f"{prefix}.status", expected, status)
-    sort = value.get("sort", default.sort)
-    if sort not in SORT_COLUMNS:
-        raise _bad(f"{prefix}.sort", "one of " + ", ".join(SORT_COLUMNS), sort)
+    sort = _one_of(f"{prefix}.sort", value.get("sort", default.sort), SORT_COLUMNS)
     descending = value.get("descending", default.descending)
     if not isinstance(descending, bool):
         raise _bad(f"{prefix}.descending", "true or false", descending)
     owner = _text(f"{prefix}.owner", value.get("owner", default.owner), OWNER_EXPECTED)
     filter_text = _text(f"{prefix}.filter", value.get("filter", ""), "filter text", empty=True)
-    return SavedView(str(name), str(status), owner, str(sort), descending, filter_text)
+    return SavedView(str(name), str(status), owner, sort, descending, filter_text)
 
 
 def _views(value: object) -> dict[str, SavedView]:
@@ -256,7 +259,7 @@ def config_from_dict(data: Mapping[str, Any]) -> Config:
         refresh_seconds=_refresh_seconds(data.get("refresh_seconds", default.refresh_seconds)),
         keymap=_keymap(data["keymap"]) if "keymap" in data else default.keymap,
         views=_views(data["views"]) if "views" in data else default.views,
-        calendar=_text("calendar", data.get("calendar", default.calendar), CALENDAR_EXPECTED),
+        calendar=_one_of("calendar", data.get("calendar", default.calendar), available_calendars()),
         store=None if store is None else _text("store", store, "a file path or a SQLAlchemy URL"),
     )
 
@@ -294,8 +297,8 @@ timezone = "Asia/Shanghai"
 # 实时视图检查更新的间隔，单位为秒（大于 0，不超过 3600）。
 refresh_seconds = 2.0
 
-# Business calendar for SLA clocks and due dates (working hours, holidays, make-up workdays).
-# 工作日历，用于 SLA 计时和交期（工作时段、节假日、调休）。
+# Business calendar for SLA clocks and days left: "mon-fri", or "cn-mainland" (holidays, 调休).
+# 工作日历，用于 SLA 计时和剩余工作日："mon-fri"，或 "cn-mainland"（含法定节假日与调休）。
 calendar = "mon-fri"
 
 # Where orders are kept: a file path or a SQLAlchemy URL (postgresql+psycopg://host/db).
@@ -429,11 +432,10 @@ def _with_value(data: Mapping[str, Any], key: str, raw: str) -> dict[str, Any]:
     parts = key.split(".")
     if key in ("language", "timezone", "refresh_seconds", "calendar"):
         updated[key] = _parse_raw(key, key, raw)
+    elif key == "store" and raw:
+        updated["store"] = raw
     elif key == "store":
-        if raw:
-            updated["store"] = raw
-        else:
-            updated.pop("store", None)  # "" goes back to the default store
+        updated.pop("store", None)  # "" goes back to the default store
     elif parts[0] == "keymap" and len(parts) > 1:
         current = updated.get("keymap", {})
         if not isinstance(current, Mapping):

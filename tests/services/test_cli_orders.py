@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextvars
 import json
+import re
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,59 @@ def test_list_text_is_a_table_in_the_clerks_language(
     assert header.split()[:3] == ["订单号", "客户", "产品"]
     assert "深圳市华强电子有限公司" in row and "5,000 pcs" in row and "草稿" in row
     assert out.splitlines()[-1] == "显示 1 张，共 1 张订单"
+
+
+def write_config(home: Path, text: str) -> Path:
+    config_file = home / "config" / "config.toml"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(text, encoding="utf-8")
+    return config_file
+
+
+def test_days_left_are_business_days(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Any fourteen days in a row hold exactly ten weekdays, whatever day today is, so
+    an order due in two weeks has ten business days left on the default calendar."""
+    from followup_tui.cli.desk_settings import desk_today
+    from followup_tui.config import Config
+
+    today = desk_today(Config())
+    order_no = add(
+        capsys, "Acme GmbH", "--order-date", today.isoformat(),
+        "--requested", (today + timedelta(days=14)).isoformat(),
+    )["order_no"]  # fmt: skip
+    rows = ok_json(capsys, "order", "list")
+    assert isinstance(rows, list)
+    assert [(row["order_no"], row["days_left"]) for row in rows] == [(order_no, 10)]
+    code, out, _ = run(capsys, "order", "list")
+    assert code == 0
+    assert re.search(rf"{today + timedelta(days=14)}\s+10\s", out), out
+
+
+def test_days_left_is_null_for_a_year_the_calendar_does_not_know(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Chinese mainland calendar only knows announced years: a due date in 2099 has
+    no count (null, "?" in the table, and a line naming the missing year), not a guess."""
+    write_config(home, 'calendar = "cn-mainland"\n')
+    add(capsys, "Acme GmbH", "--requested", "2099-03-02")
+    rows = ok_json(capsys, "order", "list")
+    assert isinstance(rows, list) and rows[0]["days_left"] is None
+    code, out, _ = run(capsys, "order", "list")
+    assert code == 0
+    assert re.search(r"2099-03-02\s+\?\s", out), out
+    assert "The cn-mainland calendar has no holiday data for" in out
+
+
+def test_an_unknown_calendar_exits_2_naming_the_key(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config_file = write_config(home, 'calendar = "nope"\n')
+    code, out, err = run(capsys, "order", "list")
+    assert code == 2 and out == ""
+    assert str(config_file) in err
+    assert 'calendar: expected one of ' in err and 'got "nope"' in err
+    assert "cn-mainland" in err and "mon-fri" in err  # the names that would work
+    code, _, err = run(capsys, "config", "set", "calendar", "nope")
+    assert code == 2 and "calendar" in err
+    code, _, _ = run(capsys, "config", "set", "calendar", "cn-mainland")
+    assert code == 0

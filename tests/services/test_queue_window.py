@@ -19,8 +19,16 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select, text
 
+from followup_tui.domain.calendar import load_calendar
 from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery, rank
-from followup_tui.domain.orders import LineDraft, OrderDraft
+from followup_tui.domain.orders import (
+    LineDraft,
+    OrderDraft,
+    Urgency,
+    at_risk_limit,
+    days_left,
+    urgency,
+)
 from followup_tui.domain.text import fold, reverse_key
 from followup_tui.services.order_flow import advance_order, assign_owner
 from followup_tui.services.orders import create_order, customer_for, product_for
@@ -421,14 +429,25 @@ def test_nothing_found(desk: Desk) -> None:
     assert window.tail(PAGE) == []
 
 
-def test_late_and_at_risk(desk: Desk) -> None:
+@pytest.mark.parametrize("today", [TODAY, date(2026, 2, 27)], ids=["monday", "friday"])
+def test_late_and_at_risk(desk: Desk, today: date) -> None:
+    """At risk is counted in business days, so the header counts the rows marked "!"."""
+    calendar = load_calendar("mon-fri")
     # Delivered and accepted orders owe nothing any more: they are never late.
     open_refs = [r for r in desk.refs if awaits_delivery(OrderStatus(r.status))]
-    assert any(r.status in ("delivered", "accepted") and r.due_date < TODAY for r in desk.refs)
-    late = sum(1 for r in open_refs if r.due_date < TODAY)
-    soon = sum(1 for r in open_refs if TODAY <= r.due_date <= TODAY + timedelta(days=3))
+    assert any(r.status in ("delivered", "accepted") and r.due_date < today for r in desk.refs)
+    late = sum(1 for r in open_refs if r.due_date < today)
+    levels = [
+        urgency(r.due_date, today, days_left(r.due_date, today, calendar), open_order=True)
+        for r in open_refs
+    ]
+    soon = levels.count(Urgency.AT_RISK)
+    by_calendar_days = sum(1 for r in open_refs if 0 <= (r.due_date - today).days <= 3)
     assert late and soon
-    assert late_and_at_risk(desk.reader, TODAY, 3) == (late, soon)
+    assert soon > by_calendar_days or today.weekday() != 4  # a Friday's 3 reach Wednesday
+    assert late_and_at_risk(desk.reader, today, at_risk_limit(today, calendar)) == (late, soon)
+    # A calendar without data for the days ahead: late is still exact, at risk unknown.
+    assert late_and_at_risk(desk.reader, today, None) == (late, None)
 
 
 # ------------------------------------------------------------------ store state and changes

@@ -183,9 +183,23 @@ def late_count() -> int:
     return sum(1 for spec in SPECS if awaits_delivery(spec.status) and spec.offset < 0)
 
 
+def weekdays_left(offset: int) -> int:
+    """Business days to a due date ``offset`` days from today on the default Monday-Friday
+    calendar, counted here by weekday so the tests do not trust the code under test."""
+    step = 1 if offset >= 0 else -1
+    span = range(1, offset + 1) if offset >= 0 else range(offset + 1, 1)
+    return step * sum(1 for k in span if (TODAY + timedelta(days=k)).weekday() < 5)
+
+
 def at_risk_count() -> int:
+    """Open orders due within AT_RISK_DAYS business days (today is a Friday, so that
+    reaches the Wednesday after)."""
     return sum(
-        1 for spec in SPECS if awaits_delivery(spec.status) and 0 <= spec.offset <= AT_RISK_DAYS
+        1
+        for spec in SPECS
+        if awaits_delivery(spec.status)
+        and spec.offset >= 0
+        and weekdays_left(spec.offset) <= AT_RISK_DAYS
     )
 
 
@@ -261,7 +275,13 @@ class Desk:
             self._contexts[actor] = _open(self.path, actor, lambda: FIXED_NOW)
         return self._contexts[actor]
 
-    def make_app(self, *, read_only: bool = False, config: Config | None = None) -> FollowupApp:
+    def make_app(
+        self,
+        *,
+        read_only: bool = False,
+        config: Config | None = None,
+        now: datetime = FIXED_NOW,
+    ) -> FollowupApp:
         from followup_tui.app import make_app
         from followup_tui.cli.desk_settings import DeskSettings
         from followup_tui.config import Config
@@ -276,7 +296,7 @@ class Desk:
             language=self.language,
             read_only=read_only,
         )
-        return make_app(settings, clock=lambda: FIXED_NOW, actor=TESTER)
+        return make_app(settings, clock=lambda: now, actor=TESTER)
 
     def run(
         self,
@@ -285,9 +305,10 @@ class Desk:
         read_only: bool = False,
         config: Config | None = None,
         size: tuple[int, int] = SIZE,
+        now: datetime = FIXED_NOW,
     ) -> FollowupApp:
         """Start the desk, wait for its first rows, run ``body``; returns the app."""
-        app = self.make_app(read_only=read_only, config=config)
+        app = self.make_app(read_only=read_only, config=config, now=now)
 
         async def inner() -> None:
             async with app.run_test(size=size) as pilot:

@@ -72,7 +72,7 @@ class TestReading:
             assert cursor_no(app) == expected[0]
             text = screen_text(app)
             lines = text.splitlines()
-            assert f"‼ {late_count()} late · ! 3 at risk" in lines[0]
+            assert f"‼ {late_count()} late · ! 5 at risk" in lines[0]  # 3 business days
             assert "desk.db" in lines[0] and "tester" in lines[0]
             # Late rows carry a mark, not only a colour; the first one is five days late.
             assert "‼ -5" in text and "! 0" in text

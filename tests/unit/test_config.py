@@ -26,6 +26,7 @@ from followup_tui.config import (
     load_config,
     set_config_value,
 )
+from followup_tui.domain.calendar import available_calendars
 
 
 @pytest.fixture
@@ -112,6 +113,8 @@ def test_config_is_immutable() -> None:
         ("refresh_seconds = true", "refresh_seconds", "true"),
         ("refresh_seconds = nan", "refresh_seconds", "nan"),
         ('calendar = ""', "calendar", '""'),
+        ('calendar = "nope"', "calendar", '"nope"'),
+        ("calendar = 3", "calendar", "3"),
         ('store = ""', "store", '""'),
         ('views = "mine"', "views", '"mine"'),
         ('[views.x]\nsort = "colour"', "views.x.sort", '"colour"'),
@@ -152,6 +155,18 @@ def test_sort_error_lists_the_columns(path: Path) -> None:
     with pytest.raises(ConfigError, match="order_no, customer, product") as caught:
         load_config(path)
     assert caught.value.key == "views.x.sort"
+
+
+def test_calendar_error_lists_the_shipped_calendars(path: Path) -> None:
+    write(path, 'calendar = "nope"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    known = available_calendars()
+    assert {"mon-fri", "cn-mainland"} <= set(known)
+    assert str(caught.value) == f'calendar: expected one of {", ".join(known)}, got "nope"'
+    for name in ("mon-fri", "cn-mainland"):
+        write(path, f'calendar = "{name}"\n')
+        assert load_config(path).calendar == name
 
 
 @pytest.mark.parametrize(
@@ -219,7 +234,7 @@ def test_set_round_trips(path: Path) -> None:
     set_config_value(path, "language", "zh_CN")
     set_config_value(path, "timezone", "UTC")
     set_config_value(path, "refresh_seconds", "0.5")
-    set_config_value(path, "calendar", "cn-2026")
+    set_config_value(path, "calendar", "cn-mainland")
     set_config_value(path, "store", "/srv/followup/desk.db")
     set_config_value(path, "keymap.orders.advance", "ctrl+a")
     set_config_value(path, "views.mine.sort", "customer")
@@ -230,7 +245,7 @@ def test_set_round_trips(path: Path) -> None:
     assert returned.language == "zh_CN"
     assert returned.timezone == "UTC"
     assert returned.refresh_seconds == 0.5
-    assert returned.calendar == "cn-2026"
+    assert returned.calendar == "cn-mainland"
     assert returned.store == "/srv/followup/desk.db"
     assert dict(returned.keymap) == {"orders.advance": "ctrl+a"}
     assert returned.views["mine"] == SavedView("mine", owner="me", sort="customer", descending=True)
@@ -282,6 +297,7 @@ def test_set_on_a_missing_file_keeps_the_default_views(path: Path) -> None:
         ("language", "fr", "language"),
         ("timezone", "Mars/Base", "timezone"),
         ("calendar", "", "calendar"),
+        ("calendar", "cn-2026", "calendar"),
         ("views.mine.sort", "colour", "views.mine.sort"),
         ("views.mine.status", "lost", "views.mine.status"),
         ("views.mine.descending", "yes", "views.mine.descending"),

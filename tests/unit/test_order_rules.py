@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from followup_tui.domain.calendar import BusinessCalendar, load_calendar
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.orders import (
     AT_RISK_DAYS,
     LineDraft,
     OrderDraft,
     Urgency,
+    at_risk_limit,
     days_left,
     due_date,
     order_problems,
     parse_date,
     parse_decimal,
     summarise_lines,
+    unknown_year_between,
     urgency,
     validate_order,
 )
@@ -271,33 +274,119 @@ def test_due_date_prefers_the_promise() -> None:
     assert due_date(date(2026, 4, 20), date(2026, 4, 15)) == date(2026, 4, 20)
 
 
-def test_days_left() -> None:
-    today = date(2026, 3, 2)
-    assert days_left(date(2026, 3, 2), today) == 0
-    assert days_left(date(2026, 3, 5), today) == 3
-    assert days_left(date(2026, 2, 27), today) == -3
-    assert days_left(date(2027, 3, 2), today) == 365
+MON_FRI = load_calendar("mon-fri")
+CN = load_calendar("cn-mainland")
+FRIDAY = date(2026, 11, 27)
 
 
 @pytest.mark.parametrize(
-    ("days", "open_order", "expected"),
+    ("due", "today", "expected"),
     [
-        (-1, True, Urgency.LATE),
-        (-30, True, Urgency.LATE),
-        (0, True, Urgency.AT_RISK),
-        (AT_RISK_DAYS, True, Urgency.AT_RISK),
-        (AT_RISK_DAYS + 1, True, Urgency.ON_TRACK),
-        (-5, False, Urgency.DONE),
-        (10, False, Urgency.DONE),
+        (FRIDAY, FRIDAY, 0),
+        (date(2026, 11, 28), FRIDAY, 0),  # Saturday: no working day between
+        (date(2026, 11, 30), FRIDAY, 1),  # Monday is the next working day, not 3 days off
+        (date(2026, 12, 4), FRIDAY, 5),
+        (date(2026, 12, 11), FRIDAY, 10),
+        (date(2026, 11, 26), FRIDAY, -1),
+        (date(2026, 11, 20), FRIDAY, -5),
+        (FRIDAY, date(2026, 11, 30), -1),  # due Friday, seen on Monday: one working day lost
+        (date(2026, 11, 28), date(2026, 11, 29), 0),  # late by date, no working day lost yet
+        (date(2027, 11, 26), FRIDAY, 260),  # every year is known to a plain calendar
     ],
 )
-def test_urgency(days: int, open_order: bool, expected: Urgency) -> None:
-    assert urgency(days, open_order=open_order) is expected
+def test_days_left_counts_business_days_across_weekends(
+    due: date, today: date, expected: int
+) -> None:
+    assert days_left(due, today, MON_FRI) == expected
 
 
-@given(st.integers(min_value=-1000, max_value=1000))
-def test_urgency_never_gets_better_as_the_due_date_nears(days: int) -> None:
+@pytest.mark.parametrize(
+    ("due", "today", "expected"),
+    [
+        # National Day 2026: 10-01..10-07 off, Saturday 10-10 worked (调休).
+        (date(2026, 10, 8), date(2026, 9, 30), 1),
+        (date(2026, 10, 9), date(2026, 9, 30), 2),
+        (date(2026, 10, 10), date(2026, 9, 30), 3),
+        (date(2026, 10, 12), date(2026, 9, 30), 4),
+        (date(2026, 10, 7), date(2026, 9, 30), 0),
+        (date(2026, 9, 30), date(2026, 10, 8), -1),  # the holiday week costs no working day
+        # Sunday 09-20 is a make-up workday before it.
+        (date(2026, 9, 21), date(2026, 9, 18), 2),
+    ],
+)
+def test_days_left_follows_holidays_and_make_up_days(
+    due: date, today: date, expected: int
+) -> None:
+    assert days_left(due, today, CN) == expected
+    assert days_left(due, today, MON_FRI) != expected  # the calendar really mattered
+
+
+def test_days_left_is_none_for_a_year_the_calendar_does_not_know() -> None:
+    assert days_left(date(2027, 1, 4), date(2026, 12, 30), CN) is None
+    assert days_left(date(2026, 12, 30), date(2027, 1, 4), CN) is None
+    assert days_left(date(2028, 3, 1), date(2026, 6, 1), CN) is None
+    assert days_left(date(2026, 12, 31), date(2026, 12, 30), CN) == 1
+    assert unknown_year_between(date(2026, 12, 30), date(2028, 3, 1), CN) == 2027
+    assert unknown_year_between(date(2028, 3, 1), date(2026, 12, 30), CN) == 2027
+    assert unknown_year_between(date(2026, 1, 1), date(2026, 12, 31), CN) is None
+    assert unknown_year_between(date(2026, 1, 1), date(2030, 1, 1), MON_FRI) is None
+
+
+def test_at_risk_limit_is_the_day_before_the_fourth_working_day() -> None:
+    assert AT_RISK_DAYS == 3
+    # Friday: Mon, Tue, Wed are the three working days left; Thursday is the fourth.
+    assert at_risk_limit(FRIDAY, MON_FRI) == date(2026, 12, 2)
+    # Before National Day the holiday week stretches the limit past it.
+    assert at_risk_limit(date(2026, 9, 29), CN) == date(2026, 10, 9)
+    # A Wednesday: Thu, Fri, Mon; the weekend before Tuesday is at risk too (3 days left).
+    assert at_risk_limit(date(2026, 11, 25), MON_FRI) == date(2026, 11, 30)
+    assert at_risk_limit(date(2026, 12, 29), CN) is None  # the fourth day is in 2027
+
+
+@given(
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 11, 30)),
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from([MON_FRI, CN]),
+)
+def test_the_limit_and_the_days_agree(today: date, ahead: int, calendar: BusinessCalendar) -> None:
+    """The header counts by the limit, the rows by days left: they must mark the same."""
+    due = today + timedelta(days=ahead)
+    days = days_left(due, today, calendar)
+    limit = at_risk_limit(today, calendar)
+    assert days is not None and limit is not None
+    assert (due <= limit) == (days <= AT_RISK_DAYS)
+    level = urgency(due, today, days, open_order=True)
+    assert (level is Urgency.AT_RISK) == (due <= limit)
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "days", "open_order", "expected"),
+    [
+        (date(2026, 11, 26), FRIDAY, -1, True, Urgency.LATE),
+        (date(2026, 10, 28), FRIDAY, -22, True, Urgency.LATE),
+        (date(2026, 11, 28), date(2026, 11, 29), 0, True, Urgency.LATE),  # by date
+        (FRIDAY, FRIDAY, 0, True, Urgency.AT_RISK),
+        (date(2026, 12, 2), FRIDAY, AT_RISK_DAYS, True, Urgency.AT_RISK),
+        (date(2026, 12, 3), FRIDAY, AT_RISK_DAYS + 1, True, Urgency.ON_TRACK),
+        (date(2027, 1, 1), date(2026, 12, 30), None, True, Urgency.AT_RISK),  # 2 calendar days
+        (date(2027, 1, 4), date(2026, 12, 30), None, True, Urgency.UNKNOWN),
+        (date(2026, 12, 30), date(2027, 1, 4), None, True, Urgency.LATE),
+        (date(2026, 11, 20), FRIDAY, -5, False, Urgency.DONE),
+        (date(2027, 1, 4), date(2026, 12, 30), None, False, Urgency.DONE),
+    ],
+)
+def test_urgency(
+    due: date, today: date, days: int | None, open_order: bool, expected: Urgency
+) -> None:
+    assert urgency(due, today, days, open_order=open_order) is expected
+
+
+@given(st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31)))
+def test_urgency_never_gets_better_as_the_due_date_nears(due: date) -> None:
     order = [Urgency.LATE, Urgency.AT_RISK, Urgency.ON_TRACK]
-    assert order.index(urgency(days, open_order=True)) <= order.index(
-        urgency(days + 1, open_order=True)
-    )
+
+    def level(d: date) -> Urgency:
+        return urgency(d, FRIDAY, days_left(d, FRIDAY, MON_FRI), open_order=True)
+
+    assert order.index(level(due)) <= order.index(level(due + timedelta(days=1)))
+

@@ -134,9 +134,7 @@ def run_config_set(run: Invocation) -> int:
 def _writable(settings: DeskSettings) -> StoreContext:
     """A writable store for the admin commands; unlike ``order`` commands these must work
     on an outdated schema (``db upgrade`` exists to fix exactly that)."""
-    from followup_tui.store.unit_of_work import open_store
-
-    return open_store(settings.location)
+    return settings.open_store(read_only=False)
 
 
 def run_upgrade(run: Invocation) -> int:
@@ -162,12 +160,11 @@ def run_check(run: Invocation) -> int:
     """Schema revision and SQLite's own integrity checks; exit 1 when anything is off, so a
     cron job can mail the administrator."""
     from followup_tui.store import schema
-    from followup_tui.store.unit_of_work import open_store
 
     settings = run.settings()
     if settings.location.path is not None and not settings.location.path.exists():
         raise missing_store(settings)
-    ctx = open_store(settings.location, read_only=True)
+    ctx = settings.open_store(read_only=True)
     try:
         report = schema.check(ctx.engine)
     finally:

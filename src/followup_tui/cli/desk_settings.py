@@ -13,16 +13,22 @@ decides where the store is without importing SQLAlchemy).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from followup_tui.config import Config, config_path, default_store_path, load_config
 from followup_tui.i18n import choose_language, use_language
 from followup_tui.store.location import StoreLocation, parse_store
+
+if TYPE_CHECKING:
+    from followup_tui.domain.calendar import BusinessCalendar
+    from followup_tui.store.unit_of_work import StoreContext
 
 STORE_SOURCES: tuple[str, ...] = ("flag", "env", "config", "default")
 
@@ -40,6 +46,41 @@ class DeskSettings:
     config_path: Path
     language: str
     read_only: bool = False
+
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        """The desk's business calendar, loaded on first use and then shared.
+
+        Loaded lazily because a command that never counts days (``locate``, ``config``)
+        should not read calendar files; the config has already refused unknown names.
+        """
+        from followup_tui.domain.calendar import load_calendar
+
+        return load_calendar(self.config.calendar)
+
+    def open_store(
+        self,
+        *,
+        read_only: bool | None = None,
+        actor: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> StoreContext:
+        """The SQLAlchemy store, carrying the desk's time zone and calendar.
+
+        Every opening goes through here, so the desk, the CLI and the admin commands
+        count "today" and business days the same way. ``read_only`` defaults to the
+        run's own (``watch``); ``clock`` to the system clock.
+        """
+        from followup_tui.store.unit_of_work import open_store, utc_now
+
+        return open_store(
+            self.location,
+            read_only=self.read_only if read_only is None else read_only,
+            actor=actor,
+            clock=utc_now if clock is None else clock,
+            timezone=self.config.timezone,
+            calendar=self.calendar,
+        )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,13 @@ JSON output (``--json``), stable keys:
 ``order list``: a list of objects, in queue order::
 
     order_no, customer, product, quantity (string), unit, due_date (YYYY-MM-DD),
-    days_left (int, negative when late, counted in the desk's time zone), status, owner
+    days_left, status, owner
+
+    days_left is business days on the desk's calendar (config ``calendar``): the
+    working days after today up to and including the due date, negative when late,
+    with "today" taken in the desk's time zone. It is null when the calendar has no
+    holiday data for a year between today and the due date (the text output shows
+    "?" and names the year); it is never a calendar-day guess.
 
 ``order show``: one object::
 
@@ -63,6 +69,7 @@ from followup_tui.domain.orders import (
 from followup_tui.i18n import t
 
 if TYPE_CHECKING:
+    from followup_tui.domain.calendar import BusinessCalendar
     from followup_tui.services.queue import QueueRow
     from followup_tui.services.views import OrderView
     from followup_tui.store.unit_of_work import StoreContext
@@ -70,6 +77,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 LATE_MARK = "‼"
 AT_RISK_MARK = "!"
+#: Days left when the calendar has no holiday data for a year they cross.
+UNKNOWN_DAYS = "?"
 #: Customer and product: the columns that give up width when the terminal is narrow.
 FLEXIBLE_COLUMNS = (1, 2)
 
@@ -93,9 +102,8 @@ def open_for_read(settings: DeskSettings) -> StoreContext:
     if settings.location.path is not None and not settings.location.path.exists():
         raise missing_store(settings)
     from followup_tui.store import schema
-    from followup_tui.store.unit_of_work import open_store
 
-    ctx = open_store(settings.location, read_only=True)
+    ctx = settings.open_store(read_only=True)
     revision = schema.current_revision(ctx.engine)
     if revision is None:
         ctx.dispose()
@@ -108,9 +116,8 @@ def open_for_write(settings: DeskSettings) -> StoreContext:
     """A writable context; a brand-new store gets its schema first, an old one is refused
     (upgrading is an administrator's decision: ``followup db upgrade`` after a backup)."""
     from followup_tui.store import schema
-    from followup_tui.store.unit_of_work import open_store
 
-    ctx = open_store(settings.location, read_only=settings.read_only)
+    ctx = settings.open_store()
     revision = schema.current_revision(ctx.engine)
     if revision is None:
         schema.upgrade(ctx.engine)
@@ -237,19 +244,23 @@ def run_add(run: Invocation) -> int:
 # --- order list -------------------------------------------------------------------------
 
 
-def _days_cell(days: int, *, open_order: bool) -> tuple[str, str]:
-    """Days left with a mark, so late rows read as late without colour (DESIGN section 9)."""
+def _days_cell(row: QueueRow, today: date, days: int | None) -> tuple[str, str]:
+    """Days left with a mark, so late rows read as late without colour (DESIGN section 9);
+    "?" when the calendar cannot count them."""
+    from followup_tui.domain.lifecycle import OrderStatus, awaits_delivery
     from followup_tui.domain.orders import Urgency, urgency
 
-    level = urgency(days, open_order=open_order)
+    open_order = awaits_delivery(OrderStatus(row.status))
+    level = urgency(row.due_date, today, days, open_order=open_order)
+    shown = UNKNOWN_DAYS if days is None else str(days)
     if level is Urgency.LATE:
-        return f"{LATE_MARK} {days}", "bold red"
+        return f"{LATE_MARK} {shown}", "bold red"
     if level is Urgency.AT_RISK:
-        return f"{AT_RISK_MARK} {days}", "yellow"
-    return str(days), ""
+        return f"{AT_RISK_MARK} {shown}", "yellow"
+    return shown, "dim" if days is None else ""
 
 
-def _row_json(row: QueueRow, today: date) -> dict[str, Any]:
+def _row_json(row: QueueRow, days: int | None) -> dict[str, Any]:
     return {
         "order_no": row.order_no,
         "customer": row.customer,
@@ -257,14 +268,20 @@ def _row_json(row: QueueRow, today: date) -> dict[str, Any]:
         "quantity": decimal_text(row.quantity),
         "unit": row.unit,
         "due_date": row.due_date.isoformat(),
-        "days_left": days_left(row.due_date, today),
+        "days_left": days,
         "status": row.status,
         "owner": row.owner,
     }
 
 
-def _print_rows(rows: list[QueueRow], total: int, today: date) -> None:
-    from followup_tui.domain.lifecycle import OrderStatus, awaits_delivery
+def _print_rows(
+    rows: list[QueueRow],
+    days: list[int | None],
+    total: int,
+    today: date,
+    calendar: BusinessCalendar,
+) -> None:
+    from followup_tui.domain.orders import unknown_year_between
 
     headers = [
         t("field.order_no"),
@@ -277,10 +294,8 @@ def _print_rows(rows: list[QueueRow], total: int, today: date) -> None:
         t("field.owner"),
     ]
     cells = []
-    for row in rows:
-        days, style = _days_cell(
-            days_left(row.due_date, today), open_order=awaits_delivery(OrderStatus(row.status))
-        )
+    for row, row_days in zip(rows, days, strict=True):
+        shown, style = _days_cell(row, today, row_days)
         cells.append(
             [
                 cell(row.order_no),
@@ -288,7 +303,7 @@ def _print_rows(rows: list[QueueRow], total: int, today: date) -> None:
                 cell(row.product),
                 cell(f"{decimal_text(row.quantity, grouped=True)} {row.unit}".rstrip()),
                 cell(row.due_date.isoformat()),
-                cell(days, style=style),
+                cell(shown, style=style),
                 cell(t(f"status.{row.status}")),
                 cell(row.owner),
             ]
@@ -305,6 +320,11 @@ def _print_rows(rows: list[QueueRow], total: int, today: date) -> None:
             grid.add_row(*row_cells)
         out.print(grid)
     out.print(cell(t("cli.list.shown", shown=len(rows), total=total)))
+    uncounted = [row.due_date for row, row_days in zip(rows, days, strict=True) if row_days is None]
+    if uncounted:
+        # Say why some rows read "?", naming the year an administrator has to add.
+        year = unknown_year_between(today, max(uncounted), calendar)
+        out.print(cell(t("queue.calendar_unknown_year", calendar=calendar.name, year=year)))
 
 
 def run_list(run: Invocation) -> int:
@@ -339,10 +359,12 @@ def run_list(run: Invocation) -> int:
     finally:
         reader.close()
     today = desk_today(settings.config)
+    calendar = settings.calendar
+    days = [days_left(row.due_date, today, calendar) for row in rows]
     if run.json:
-        print_json([_row_json(row, today) for row in rows])
+        print_json([_row_json(row, row_days) for row, row_days in zip(rows, days, strict=True)])
     else:
-        _print_rows(rows, total, today)
+        _print_rows(rows, days, total, today, calendar)
     return 0
 
 

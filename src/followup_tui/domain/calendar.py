@@ -2,8 +2,9 @@
 
 Clerks promise dates in business days and SLA clocks run in business hours, so every
 deadline in the desk goes through this module. It is pure: no clock reads (``now`` is a
-parameter of the callers), no database, no UI. Loading the calendars from TOML lives in
-:mod:`followup_tui.domain.calendar_data`.
+parameter of the callers), no database, no UI. Loading the shipped calendars from their
+TOML files (:func:`load_calendar`, :func:`available_calendars`) is at the end of this
+module, so the data and the rules it must satisfy are checked in one place.
 
 Time arithmetic is done in the calendar's own time zone with aware datetimes, because a
 working slot is a wall-clock rule ("08:30 to 12:00 in Shanghai"), while durations are

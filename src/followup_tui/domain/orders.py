@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
 from followup_tui.domain.errors import FollowupError, Problem
 from followup_tui.domain.text import find_control_character
 
@@ -194,32 +195,78 @@ def due_date(confirmed: date | None, requested: date) -> date:
     return confirmed if confirmed is not None else requested
 
 
-def days_left(due: date, today: date) -> int:
-    """Calendar days until ``due`` (negative when late). Business days come with the
-    calendar (issue 3)."""
-    return (due - today).days
+def days_left(due: date, today: date, calendar: BusinessCalendar) -> int | None:
+    """Business days from ``today`` to ``due``: the working days in (today, due], negative
+    when late; None when the calendar has no holiday data for a year in between.
+
+    Clerks promise and chase in working days, so a Friday with the order due on Monday
+    reads 1, not 3, and the National Day week does not count as a week of production.
+    An unknown year is None rather than a guess, because counting an unannounced year as
+    plain weekdays would put deadlines on holidays without anyone noticing. (An order due
+    on a Saturday reads 0 on the Sunday after: late by date, no working day lost yet.)
+    """
+    try:
+        return calendar.business_days_between(today, due)
+    except CalendarYearUnknown:
+        return None
+
+
+def unknown_year_between(a: date, b: date, calendar: BusinessCalendar) -> int | None:
+    """The first year from ``a`` to ``b`` (either order) the calendar has no data for;
+    the year to name when ``days_left`` came back None."""
+    first, last = min(a, b), max(a, b)
+    for year in range(first.year, last.year + 1):
+        if not calendar.knows(date(year, 1, 1)):
+            return year
+    return None
 
 
 class Urgency(StrEnum):
     LATE = "late"
     AT_RISK = "at_risk"
     ON_TRACK = "on_track"
+    UNKNOWN = "unknown"  # the calendar cannot say how many working days are left
     DONE = "done"
 
 
+#: An open order due within this many business days is at risk.
 AT_RISK_DAYS = 3
 
 
-def urgency(days: int, *, open_order: bool) -> Urgency:
-    """How pressing an order is; ``open_order`` means it still owes a delivery
-    (``lifecycle.awaits_delivery``): a delivered order is never late."""
+def at_risk_limit(today: date, calendar: BusinessCalendar) -> date | None:
+    """The last due date that is at risk: the day before the (AT_RISK_DAYS + 1)th working
+    day after ``today``; None when the calendar does not know a year on the way.
+
+    Defined this way (rather than as the third working day itself) so that "due on or
+    before the limit" means exactly "``days_left`` is at most AT_RISK_DAYS": an order due
+    on the Saturday after the third working day has three business days left, and the
+    header's count and the row's mark must agree about it.
+    """
+    try:
+        fourth = calendar.add_business_days(today, AT_RISK_DAYS + 1)
+    except CalendarYearUnknown:
+        return None
+    return fourth - timedelta(days=1)
+
+
+def urgency(due: date, today: date, days: int | None, *, open_order: bool) -> Urgency:
+    """How pressing an order is; ``days`` is ``days_left(due, today, calendar)``.
+
+    ``open_order`` means it still owes a delivery (``lifecycle.awaits_delivery``): a
+    delivered order is never late. Late is a fact of dates (due before today), so it
+    needs no calendar; at risk is at most AT_RISK_DAYS business days left. When the
+    calendar cannot count (``days`` None) an order due within AT_RISK_DAYS calendar days
+    is still at risk, because business days never outnumber calendar days; anything
+    later is UNKNOWN. The caller passes ``days`` because it has them already (the cell
+    shows them), and counting them is the only part that walks the calendar.
+    """
     if not open_order:
         return Urgency.DONE
-    if days < 0:
+    if due < today:
         return Urgency.LATE
-    if days <= AT_RISK_DAYS:
-        return Urgency.AT_RISK
-    return Urgency.ON_TRACK
+    if days is None:
+        return Urgency.AT_RISK if (due - today).days <= AT_RISK_DAYS else Urgency.UNKNOWN
+    return Urgency.AT_RISK if days <= AT_RISK_DAYS else Urgency.ON_TRACK
 
 
 def summarise_lines(lines: Sequence[LineDraft]) -> tuple[str, Decimal, str, Decimal, str]:

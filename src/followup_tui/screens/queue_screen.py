@@ -155,8 +155,10 @@ class QueueScreen(QueueActions):
             yield Label("/", id="filter-slash")
             yield Input(placeholder=t("queue.filter_placeholder"), id="filter")
             yield Label("", id="facets")
+        app = desk(self)
+        columns = order_columns(app.today(), app.calendar, self._calendar_year_unknown)
         table: VirtualTable[QueueRow] = VirtualTable(
-            order_columns(desk(self).today()), empty_text=t("queue.empty"), id="orders"
+            columns, empty_text=t("queue.empty"), id="orders"
         )
         translate_bindings(table)
         yield table
@@ -298,6 +300,16 @@ class QueueScreen(QueueActions):
             text.append(f"  {label}: ", style="dim")
             text.append(value)
         self.query_one("#facets", Label).update(text, layout=False)
+
+    def _calendar_year_unknown(self, year: int) -> None:
+        """A days-left cell met a year the calendar has no holidays for: say so, once.
+
+        Called while the table draws a row, so the notice is posted for after the frame
+        rather than shown from inside the render.
+        """
+        calendar = desk(self).calendar.name
+        message = t("queue.calendar_unknown_year", calendar=calendar, year=year)
+        self.call_later(self.notify, message, severity="warning", timeout=30)
 
     def _set_status(self, message: str) -> None:
         self.query_one("#status-line", Label).update(Text(message), layout=False)

@@ -55,21 +55,22 @@ def desk_header(screen: Screen[Any], **options: Any) -> DeskHeader:
 def count_alarms(screen: Screen[Any]) -> None:
     """Fill the screen's header with the late and at-risk counts, off the UI thread and
     on the background connection, so the queue's own reads never wait behind it."""
-    from followup_tui.domain.orders import AT_RISK_DAYS
+    from followup_tui.domain.orders import at_risk_limit
     from followup_tui.services.queue import late_and_at_risk
     from followup_tui.store.window_reader import QueryInterrupted
     from followup_tui.widgets.desk_header import DeskHeader
 
     app = desk(screen)
     today = app.today()
+    limit = at_risk_limit(today, app.calendar)  # business days; None: the calendar can't say
     header = screen.query_one(DeskHeader)
 
-    def show(late: int, soon: int) -> None:
+    def show(late: int, soon: int | None) -> None:
         header.late, header.at_risk = late, soon
 
     def count() -> None:
         try:
-            late, soon = late_and_at_risk(app.background_reader, today, AT_RISK_DAYS)
+            late, soon = late_and_at_risk(app.background_reader, today, limit)
         except QueryInterrupted:
             return  # stopped by a newer count; the next poll counts again
         app.call_from_thread(show, late, soon)

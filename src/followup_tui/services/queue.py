@@ -308,16 +308,32 @@ def change_mark(reader: WindowReader) -> int:
     return int(value or 0)
 
 
-def late_and_at_risk(reader: WindowReader, today: date, at_risk_days: int) -> tuple[int, int]:
-    """How many undelivered orders are late, and how many are due within
-    ``at_risk_days`` (the partial open-order index serves it)."""
-    limit = date.fromordinal(today.toordinal() + at_risk_days)
+def late_and_at_risk(
+    reader: WindowReader, today: date, at_risk_limit: date | None
+) -> tuple[int, int | None]:
+    """How many undelivered orders are late, and how many are at risk: due from today
+    up to ``at_risk_limit`` (``domain.orders.at_risk_limit``, counted in business days
+    on the desk's calendar). The partial open-order index serves both counts.
+
+    A None limit means the calendar has no holiday data for the days ahead, so which
+    orders are at risk cannot be said: the late count is still exact (it needs no
+    calendar), and the at-risk count comes back None for the header to show as unknown
+    rather than as a number that would look complete.
+    """
+    if at_risk_limit is None:
+        late = reader.scalar(
+            f"SELECT count(*) FROM orders WHERE {OPEN_ORDERS_SQL} "
+            "AND status NOT IN ('delivered', 'accepted') AND due_date < ?",
+            [today.isoformat()],
+        )
+        return int(late or 0), None
+    today_text, limit_text = today.isoformat(), at_risk_limit.isoformat()
     row = reader.fetch(
         "SELECT sum(CASE WHEN due_date < ? THEN 1 ELSE 0 END), "
         "sum(CASE WHEN due_date >= ? AND due_date <= ? THEN 1 ELSE 0 END) "
         f"FROM orders WHERE {OPEN_ORDERS_SQL} AND status NOT IN ('delivered', 'accepted') "
         "AND due_date <= ?",
-        [today.isoformat(), today.isoformat(), limit.isoformat(), limit.isoformat()],
+        [today_text, today_text, limit_text, limit_text],
     )
     late, soon = row[0] if row else (0, 0)
     return int(late or 0), int(soon or 0)

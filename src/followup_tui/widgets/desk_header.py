@@ -27,7 +27,8 @@ class DeskHeader(Widget):
     role: reactive[str] = reactive("")
     read_only_label: reactive[str] = reactive("")
     late: reactive[int] = reactive(0)
-    at_risk: reactive[int] = reactive(0)
+    #: None when the desk's calendar cannot say which orders are at risk (an unknown year).
+    at_risk: reactive[int | None] = reactive[int | None](0)
     late_label: reactive[str] = reactive("late")
     at_risk_label: reactive[str] = reactive("at risk")
     title: reactive[str] = reactive("followup")
@@ -47,9 +48,8 @@ class DeskHeader(Widget):
         right = Text()
         right.append(f"‼ {self.late:,} {self.late_label}", style="bold red" if self.late else "")
         right.append(" · ")
-        right.append(
-            f"! {self.at_risk:,} {self.at_risk_label}", style="yellow" if self.at_risk else ""
-        )
+        at_risk = "?" if self.at_risk is None else f"{self.at_risk:,}"
+        right.append(f"! {at_risk} {self.at_risk_label}", style="yellow" if self.at_risk else "")
         right.append(" ")
         width = self.size.width
         gap = max(1, width - left.cell_len - right.cell_len)
