@@ -38,9 +38,10 @@ def picture(desk: Desk, snap_compare: Compare, steps: Steps | None = None) -> bo
 
 class TestQueue:
     def test_queue_in_english(self, desk: Desk, snap_compare: Compare) -> None:
-        """You should see the header with "‼ 5 late · ! 3 at risk", the open orders
-        sorted by due date (Due ▲), five late rows marked ‼ and three at-risk rows
-        marked !, the cursor bar on PO-2026-00015, the customer "[bold]x[/]
+        """You should see the header with "‼ 5 late · ! 5 at risk", the open orders
+        sorted by due date (Due ▲), five late rows marked ‼ and five at-risk rows
+        marked ! (days left are business days: today is a Friday, so 2026-11-30 reads
+        "! 1" and 2026-12-02 "! 3"), the cursor bar on PO-2026-00015, the customer "[bold]x[/]
         [@click=app.qu…" printed literally, "1 / 38" and the footer keys."""
         assert picture(desk, snap_compare)
 
