@@ -235,7 +235,8 @@ def test_each_workflow_writes_its_change_log_row(  # noqa: PLR0915 (one story, i
     clock.advance(hours=1)
     view = confirm_order(store_ctx, oid, date(2026, 4, 20), expected_version=order.version)
     assert view.version == order.version + 1
-    assert new_rows() == [
+    confirmed = new_rows()
+    assert [row for row in confirmed if row["entity"] == "order"] == [
         {
             "entity": "order",
             "entity_id": oid,
@@ -245,9 +246,13 @@ def test_each_workflow_writes_its_change_log_row(  # noqa: PLR0915 (one story, i
                 "due_date": ["2026-04-15", "2026-04-20"],
                 "status": ["draft", "confirmed"],
                 "status_rank": [0, 1],
+                "template": [None, "export-sea"],
             },
         }
     ]
+    # the plan made on confirmation is in the same audit trail, row by row
+    planned = {(row["entity"], row["action"]) for row in confirmed if row["entity"] != "order"}
+    assert planned == {("milestone", "insert"), ("milestone_link", "insert")}
 
     clock.advance(hours=1)
     advance_order(store_ctx, oid)

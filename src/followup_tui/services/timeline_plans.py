@@ -62,7 +62,8 @@ def plan_in_session(
     confirmed, with no plan; the timeline says why), else None. Confirmation itself is
     recorded done on the last working day up to today.
     """
-    customer = session.get(Customer, order.customer_id)
+    with session.no_autoflush:  # the order is saved once, with its plan: one version step
+        customer = session.get(Customer, order.customer_id)
     name = template_name or choose_template(order, customer.country if customer else "")
     template = load_template(name)
     order.template = name
@@ -93,7 +94,6 @@ def plan_in_session(
         _write_state(row, state)
         rows[state.key] = row
         session.add(row)
-    session.flush()
     for link in template.links:
         session.add(_link_row(order.id, rows, link))
     return None
@@ -102,8 +102,8 @@ def plan_in_session(
 def _link_row(order_id: int, rows: dict[str, Milestone], link: Link) -> MilestoneLink:
     return MilestoneLink(
         order_id=order_id,
-        predecessor_id=rows[link.predecessor].id,
-        successor_id=rows[link.successor].id,
+        predecessor=rows[link.predecessor],
+        successor=rows[link.successor],
         kind=link.kind.value,
         lag_days=link.lag_days,
     )

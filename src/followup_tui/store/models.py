@@ -260,6 +260,10 @@ class MilestoneLink(Audited, Base):
     kind: Mapped[str] = mapped_column(String(2), default="fs")
     lag_days: Mapped[int] = mapped_column(Integer, default=0)
 
+    # Set by object so a new plan's milestones and links go in with one flush.
+    predecessor: Mapped[Milestone] = relationship(foreign_keys=[predecessor_id])
+    successor: Mapped[Milestone] = relationship(foreign_keys=[successor_id])
+
 
 class Shipment(Audited, Base):
     """One consignment of an order; a partial shipment carries some of the lines."""
