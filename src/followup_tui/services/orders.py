@@ -216,6 +216,15 @@ def create_order(ctx: StoreContext, draft: OrderDraft) -> OrderView:
         )
         order = Order(status=status.value, status_rank=lifecycle.rank(status), created_at=now)
         _apply_draft(session, order, draft, ctx)
+        if status is lifecycle.OrderStatus.CONFIRMED:
+            # Imported here: planning reads orders through this module, so a module-level
+            # import would make the two import each other.
+            from followup_tui.services.timeline_plans import plan_in_session, template_for
+
+            order.template = template_for(session, order)
+            session.add(order)
+            session.flush()
+            plan_in_session(session, ctx, order)
         session.add(order)
         session.flush()
         return order_view(order)

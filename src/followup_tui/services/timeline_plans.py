@@ -46,6 +46,13 @@ def choose_template(order: Order, country: str) -> str:
     return "domestic" if country.strip().casefold() in DOMESTIC_COUNTRIES else "export-sea"
 
 
+def template_for(session: Session, order: Order, template_name: str | None = None) -> str:
+    """The template an order's plan is made from (see ``choose_template``)."""
+    with session.no_autoflush:
+        customer = session.get(Customer, order.customer_id)
+    return template_name or choose_template(order, customer.country if customer else "")
+
+
 def last_working_day(calendar: BusinessCalendar, day: date) -> date:
     """``day`` itself or the working day before it: when work done today is dated."""
     while not calendar.is_working_day(day):
@@ -62,9 +69,7 @@ def plan_in_session(
     confirmed, with no plan; the timeline says why), else None. Confirmation itself is
     recorded done on the last working day up to today.
     """
-    with session.no_autoflush:  # the order is saved once, with its plan: one version step
-        customer = session.get(Customer, order.customer_id)
-    name = template_name or choose_template(order, customer.country if customer else "")
+    name = template_for(session, order, template_name)  # no flush: one version step
     template = load_template(name)
     order.template = name
     promised = order.confirmed_date or order.due_date
