@@ -9,6 +9,7 @@ is killed in ``finally``, so no session outlives the test, whatever happens.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -206,3 +207,66 @@ def test_the_desk_filters_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None
         time.sleep(0.1)
     assert status.exists(), f"the desk did not quit on ctrl+q:\n{tmux.screen()}"
     assert status.read_text().strip() == "0"
+
+
+def test_a_clerk_shifts_a_milestone_and_reads_the_new_eta(tmux: Tmux, tmp_path: Path) -> None:
+    """The timeline in a real terminal: confirm an order from the CLI, open the Gantt with
+    ``t``, open the order's milestones, push production a day later with ``>`` and read
+    the new projected finish from the status line."""
+    script = followup_script()
+    db = tmp_path / "desk.db"
+    env = tmux.env
+    requested = (date.today() + timedelta(days=120)).isoformat()
+    base = [str(script), "--db", str(db), "order"]
+    subprocess.run(
+        [
+            *base,
+            "add",
+            "--order-no",
+            "PO-E2E-100",
+            "--customer",
+            HQ,
+            "--requested",
+            requested,
+            "--product",
+            "LED 驱动板 A3",
+            "--quantity",
+            "1200",
+            "--unit",
+            "pcs",
+            "--price",
+            "3.5",
+            "--currency",
+            "CNY",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    subprocess.run(
+        [*base, "confirm", "PO-E2E-100"], env=env, check=True, capture_output=True, timeout=60
+    )
+    command = " ".join(
+        [
+            f"FOLLOWUP_CONFIG={shlex.quote(env['FOLLOWUP_CONFIG'])}",
+            shlex.quote(str(script)),
+            "--db",
+            shlex.quote(str(db)),
+            "--lang",
+            "en",
+        ]
+    )
+    tmux.start(command)
+    tmux.wait_for("the queue", lambda s: "PO-E2E-100" in s and "1 / 1" in s)
+    tmux.keys("t", literal=True)
+    tmux.wait_for("the timeline", lambda s: "1 orders" in s and "PO-E2E-100" in s)
+    tmux.keys("Space")
+    tmux.wait_for("the milestones", lambda s: "production" in s and "acceptance" in s)
+    # down to production: confirmation, materials, production
+    tmux.keys("Down", "Down", "Down")
+    tmux.keys(">", literal=True)
+    screen = tmux.wait_for("the shifted plan", lambda s: "plan updated" in s)
+    assert "milestone(s) moved" in screen
+    # the status line may wrap at 120 columns: the date can be on the next line
+    assert re.search(r"projected finish\s+\d\d-\d\d", screen), screen

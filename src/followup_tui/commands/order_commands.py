@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from textual.screen import Screen
 
 from followup_tui.commands.palette import EntryProvider, PaletteEntry
+from followup_tui.commands.timeline_commands import OPEN_TIMELINE
 from followup_tui.domain.lifecycle import OrderStatus
 
 #: The workflows of the order desk, in the order the palette lists them.
@@ -78,4 +79,4 @@ class OrderCommands(EntryProvider):
             )
             for name in screen.view_names()
         )
-        return (*ORDER_ENTRIES, *sort_entries(), *status_entries(), *views)
+        return (*ORDER_ENTRIES, OPEN_TIMELINE, *sort_entries(), *status_entries(), *views)

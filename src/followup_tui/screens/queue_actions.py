@@ -114,6 +114,14 @@ class QueueActions(Screen[None]):
 
         self.app.push_screen(OrderDetailScreen(order_id), lambda _: self.reload_rows())
 
+    def action_open_timeline(self) -> None:
+        """The Gantt of every open order, with the cursor on this one if it has a plan."""
+        from followup_tui.screens.timeline_screen import TimelineScreen
+
+        key = self.table.cursor_key
+        focus = int(str(key)) if key is not None else None
+        self.app.push_screen(TimelineScreen(focus_order_id=focus), lambda _: self.reload_rows())
+
     def action_open_order(self) -> None:
         order_id = self._cursor_id()
         if order_id is not None:

@@ -87,6 +87,9 @@ class QueueScreen(QueueActions):
             show=False,
         ),
         Binding("g", "assign", "Assign", id="orders.assign", tooltip="Assign an owner"),
+        Binding(
+            "t", "open_timeline", "Timeline", id="orders.timeline", tooltip="Open the timeline"
+        ),
         Binding("m", "add_note", "Note", id="orders.note", tooltip="Add a note", show=False),
         Binding("ctrl+z", "undo", "Undo", id="orders.undo", tooltip="Undo the last bulk action"),
         Binding(

@@ -1,0 +1,136 @@
+"""The timeline screen inside the real desk: opened from the queue, shifting from the
+keyboard, the customer notice, read-only watching, and every workflow in the palette."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from desk_kit import Desk, press, screen_text, settle
+from textual.pilot import Pilot
+
+from followup_tui.commands.timeline_commands import TIMELINE_ENTRIES
+from followup_tui.screens.notice_screen import NoticeScreen
+from followup_tui.screens.timeline_screen import TimelineScreen
+from followup_tui.widgets.gantt import GanttView
+
+
+async def open_timeline(pilot: Pilot[Any]) -> TimelineScreen:
+    await press(pilot, "t")
+    for _ in range(100):
+        await pilot.pause(0.02)
+        screen = pilot.app.screen
+        if isinstance(screen, TimelineScreen) and screen.rows:
+            await settle(pilot)
+            return screen
+    raise AssertionError("the timeline did not load")
+
+
+def test_t_opens_the_timeline_with_every_planned_open_order(desk: Desk) -> None:
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_timeline(pilot)
+        seen["rows"] = list(screen.rows)
+        seen["text"] = screen_text(pilot.app)
+        await press(pilot, "escape")
+        seen["back"] = type(pilot.app.screen).__name__
+
+    desk.run(body)
+    rows = seen["rows"]
+    assert rows and all(row.milestones for row in rows)
+    assert any(row.late for row in rows)
+    promised = [row.promised for row in rows]
+    assert promised == sorted(promised)
+    assert "Order · customer" in seen["text"] or "PO-2026-" in seen["text"]
+    assert seen["back"] == "QueueScreen"
+
+
+def test_shifting_past_the_promise_flags_the_order_and_drafts_the_notice(desk: Desk) -> None:
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_timeline(pilot)
+        gantt = screen.query_one(GanttView)
+        target = max(screen.rows, key=lambda row: row.promised)  # the furthest out
+        gantt.move_cursor_to(target.order_id)
+        await press(pilot, "space")  # open the order's milestones
+        gantt.move_cursor_to(target.order_id, target.milestones[-3].milestone_id)
+        await settle(pilot)
+        bar = gantt.current_milestone
+        assert bar is not None
+        seen["before"] = bar.planned_start
+        for _ in range(12):
+            await press(pilot, "greater_than_sign")
+            await settle(pilot, rounds=4)
+            if isinstance(pilot.app.screen, NoticeScreen):
+                break
+        seen["notice"] = isinstance(pilot.app.screen, NoticeScreen)
+        seen["notice_text"] = screen_text(pilot.app)
+        await press(pilot, "escape")
+        await settle(pilot)
+        order = next(r for r in screen.rows if r.order_id == target.order_id)
+        seen["order"] = order
+        seen["status"] = screen_text(pilot.app)
+
+    desk.run(body)
+    order = seen["order"]
+    assert order.at_risk and order.days_short > 0
+    assert order.milestones[-3].planned_start > seen["before"]
+    assert seen["notice"] and order.order_no in seen["notice_text"]
+    assert "plan updated" in seen["status"]
+
+
+def test_a_supervisor_watching_cannot_shift(desk: Desk) -> None:
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_timeline(pilot)
+        seen["allowed"] = {
+            action: screen.check_action(action, ())
+            for action in ("shift", "mark_done", "record_exception", "review", "gantt_zoom_in")
+        }
+
+    desk.run(body, read_only=True)
+    assert seen["allowed"] == {
+        "shift": False,
+        "mark_done": False,
+        "record_exception": False,
+        "review": True,
+        "gantt_zoom_in": True,
+    }
+
+
+def test_every_timeline_workflow_is_a_palette_command(desk: Desk) -> None:
+    """Each entry names an action of the screen, and the palette offers its title."""
+    from test_palette import open_palette, search
+
+    missing: list[str] = []
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_timeline(pilot)
+        for entry in TIMELINE_ENTRIES:
+            assert hasattr(screen, f"action_{entry.action_name()}"), entry.action
+        palette = await open_palette(pilot)
+        for entry in TIMELINE_ENTRIES:
+            found = await search(pilot, palette, entry.title())
+            if entry.title() not in found:
+                missing.append(entry.title())
+
+    desk.run(body)
+    assert missing == []
+
+
+@pytest.mark.parametrize("desk", ["zh_CN"], indirect=True)
+def test_the_timeline_speaks_chinese(desk: Desk) -> None:
+    seen: dict[str, str] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await open_timeline(pilot)
+        await press(pilot, "space")
+        await settle(pilot)
+        seen["text"] = screen_text(pilot.app)
+
+    desk.run(body)
+    text = seen["text"]
+    assert "订单确认" in text and "承诺交期" in text and "个订单" in text
