@@ -427,9 +427,7 @@ def test_arrows_scroll_a_week_and_the_today_key_scrolls_back() -> None:
         await pilot.press("left", "left")
         await pilot.pause()
         assert gantt.first_column == start - 14  # a week is 14 cells at week zoom
-        await pilot.press("plus")  # day zoom: four cells a day, the axis is wide
-        for _ in range(4):
-            await pilot.press("shift+right")
+        await pilot.press("plus", *["shift+right"] * 4)  # at day zoom, far from today
         await pilot.pause()
         today = gantt.axis.column_of(TODAY)
         assert not gantt.first_column <= today < gantt.first_column + gantt.bar_width
@@ -459,17 +457,18 @@ def test_new_rows_keep_the_cursor_on_the_same_milestone() -> None:
         gantt = app.gantt
         await pilot.press("down", "down", "space", "down", "down", "down")
         await pilot.pause()
-        assert gantt.current_milestone is not None
-        assert gantt.current_milestone.milestone_id == 33
-        moved = len(app.moved)
+        assert gantt.current_milestone and gantt.current_milestone.milestone_id == 33
+        moved, width = len(app.moved), gantt.virtual_size.width
         gantt.set_rows(list(reversed(sample())))
         await pilot.pause()
         assert gantt.cursor == (0, 2)  # order 3 is first now, still open, still on shipping
         assert len(app.moved) == moved  # same order and milestone: nothing to tell
-        gantt.set_rows([make_order(1), make_order(2)])
+        shifted = make_order(2, promised=date(2027, 3, 1))
+        gantt.set_rows([make_order(1), shifted])
         await pilot.pause()
-        assert gantt.current_order is not None and gantt.current_order.order_id == 2
-        assert app.moved[-1] == (2, None)
+        assert gantt.current_order is shifted and app.moved[-1] == (2, None)
+        assert gantt.virtual_size.width > width  # the axis grew to show the new promise
+        assert gantt.axis.column_of(date(2027, 3, 1)) < gantt.virtual_size.width - LABEL - STATUS
 
     run(body)
 

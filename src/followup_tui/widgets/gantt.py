@@ -54,6 +54,7 @@ the header's style goes under the whole header line instead."""
 LEAD_DAYS = 14  # axis days before the earliest bar (or today): the first bar's context
 TAIL_DAYS = 28  # axis days after the latest bar or promise: room to see a shift land
 
+_PROMISES = ("promised", "projected")  # the order's dates that reach past its bars
 Identity = tuple[int | None, int | None]  # (order_id, milestone_id) under the cursor
 
 
@@ -63,8 +64,7 @@ def _dates(items: Sequence[object], *names: str) -> Iterator[date]:
 
 
 def _binding(keys: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
-    """A binding whose id (``gantt.zoom-in``) a keymap can remap and ``keys.gantt.*``
-    translates."""
+    """A binding with an id (``gantt.zoom-in``) for keymaps and ``keys.gantt.*``."""
     binding_id = "gantt." + action.replace("_", "-")
     return Binding(keys, action, description, show=show, id=binding_id, tooltip=tooltip)
 
@@ -240,14 +240,20 @@ class GanttView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._painter
 
     def set_rows(self, rows: Sequence[TimelineOrder]) -> None:
-        """Show ``rows``, keeping the cursor on the same order (and milestone) and the
-        axis on the same dates, so a live refresh does not move what the clerk reads."""
+        """Show ``rows``, keeping the cursor on its order (and milestone) and the axis on
+        its dates. Orders that are the very objects shown before (a shift replaces one)
+        are not measured again: the axis only grows to fit the others."""
         old, old_row = self._identity(), self._cursor
         left = self._axis.date_at(self.first_column) if self._today_shown else None
-        self._rows = tuple(rows)
+        before, self._rows = self._rows, tuple(rows)
+        shown = set(map(id, before))  # ``before`` keeps them alive, so ids are unique
+        changed = [order for order in self._rows if id(order) not in shown]
         self._index_of = {order.order_id: index for index, order in enumerate(self._rows)}
         self._expanded &= self._index_of.keys()
-        self._origin, self._last = self._date_range()
+        first, last = self._date_range(changed)
+        if before and len(changed) < len(self._rows):
+            first, last = min(first, self._origin), max(last, self._last)
+        self._origin, self._last = first, last
         self._rebuild(DateAxis(self._origin, self.zoom))
         if left is not None:
             self._scroll(x=self._axis.column_of(left))
@@ -287,8 +293,7 @@ class GanttView(ScrollView, can_focus=True, inherit_bindings=False):
         return True
 
     def scroll_to_date(self, day: date) -> None:
-        """Scroll so ``day`` is a third of the way into the bar area (the days after it
-        matter more in a follow-up than the days before)."""
+        """Scroll ``day`` a third into the bars: in a follow-up, what comes next matters."""
         self._scroll(x=self._axis.column_of(day) - self.bar_width // 3)
 
     def legend(self) -> Text:
@@ -365,12 +370,8 @@ class GanttView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
-        width, first, base = (
-            self.scrollable_content_region.width,
-            self.first_column,
-            self.rich_style,
-        )
-        console = self.app.console
+        width, first = self.scrollable_content_region.width, self.first_column
+        base, console = self.rich_style, self.app.console
         if y < HEADER_HEIGHT:
             cached = self._strips.get(("header", y, first, width))
             if cached is not None:
@@ -419,16 +420,15 @@ class GanttView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips[key] = strip
         return strip
 
-    def _date_range(self) -> tuple[date, date]:
+    def _date_range(self, rows: Sequence[TimelineOrder]) -> tuple[date, date]:
         """The axis: from a Monday ``LEAD_DAYS`` before the earliest bar (or today) to
         ``TAIL_DAYS`` after the latest bar, promise or projection (or today)."""
-        rows, today = self._rows, self._today
+        today = self._today
         milestones = list(chain.from_iterable(order.milestones for order in rows))
         starts = _dates(milestones, "planned_start", "actual_start")
-        ends = chain(_dates(milestones, "buffer_end", "actual_end"), _dates(rows, "promised"))
+        ends = chain(_dates(milestones, "buffer_end", "actual_end"), _dates(rows, *_PROMISES))
         first = min(min(starts, default=today), today) - timedelta(days=LEAD_DAYS)
-        last = max(max(ends, default=today), *_dates(rows, "projected"), today)
-        last += timedelta(days=TAIL_DAYS)
+        last = max(max(ends, default=today), today) + timedelta(days=TAIL_DAYS)
         return first - timedelta(days=first.weekday()), last
 
     def _rebuild(self, axis: DateAxis) -> None:
