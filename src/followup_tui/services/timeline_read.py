@@ -52,8 +52,15 @@ def _maybe_day(value: Any) -> date | None:
 class _Builder:
     """Turns raw rows into TimelineOrders for one ``today`` and calendar, with caches."""
 
-    def __init__(self, session: Session, today: date, calendar: BusinessCalendar) -> None:
+    def __init__(
+        self,
+        session: Session,
+        today: date,
+        calendar: BusinessCalendar,
+        links: dict[int, list[tuple[int, int, str, int]]],
+    ) -> None:
         self.session = session
+        self.link_rows = links
         self.today = today
         self.calendar = calendar
         self.buffer_end: Callable[[date, int], date] = lru_cache(maxsize=None)(self._buffer_end)
@@ -167,14 +174,30 @@ class _Builder:
 
     def links(self, order_id: int, bars: Sequence[MilestoneBar]) -> tuple[Link, ...]:
         keys = {bar.milestone_id: bar.key for bar in bars}
-        result = self.session.execute(
-            text(
-                "SELECT predecessor_id, successor_id, kind, lag_days FROM milestone_links"
-                " WHERE order_id = :order_id"
-            ),
-            {"order_id": order_id},
+        return tuple(
+            Link(keys[p], keys[s], LinkKind(kind), lag)
+            for p, s, kind, lag in self.link_rows.get(order_id, ())
         )
-        return tuple(Link(keys[p], keys[s], LinkKind(kind), lag) for p, s, kind, lag in result)
+
+
+def _links(
+    session: Session, where: str, params: dict[str, Any]
+) -> dict[int, list[tuple[int, int, str, int]]]:
+    """Every link of the orders read, in one query (a query per slipping order cost a
+    second on ten thousand orders)."""
+    result = session.execute(
+        text(
+            "SELECT l.order_id, l.predecessor_id, l.successor_id, l.kind, l.lag_days"
+            " FROM milestone_links l JOIN orders o ON o.id = l.order_id"
+            " WHERE o.status NOT IN ('closed', 'cancelled', 'draft')"
+            f" AND o.template IS NOT NULL{where}"
+        ),
+        params,
+    )
+    grouped: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
+    for order_id, predecessor, successor, kind, lag in result:
+        grouped[order_id].append((predecessor, successor, kind, lag))
+    return grouped
 
 
 def _open_exceptions(session: Session, where: str, params: dict[str, Any]) -> dict[int, str]:
@@ -206,7 +229,7 @@ def _read(
     for row in milestones:
         grouped[row[0]].append(row)
     exceptions = _open_exceptions(session, where, params)
-    builder = _Builder(session, today, calendar)
+    builder = _Builder(session, today, calendar, _links(session, where, params))
     return [builder.order(head, grouped.get(head[0], ()), exceptions) for head in heads]
 
 
