@@ -1,5 +1,5 @@
-"""Helpers the benchmark scripts share: medians, the 1M-order store, a quiet environment
-and a pseudo-terminal runner.
+"""Helpers the benchmark scripts share: medians, the 1M-order store, a quiet environment,
+a pseudo-terminal runner and a cProfile summary.
 
 Nothing here touches the home directory: every child process gets ``FOLLOWUP_CONFIG``
 and ``FOLLOWUP_DATA_DIR`` pointing into ``benchmarks/out`` (gitignored).
@@ -8,9 +8,12 @@ and ``FOLLOWUP_DATA_DIR`` pointing into ``benchmarks/out`` (gitignored).
 from __future__ import annotations
 
 import contextlib
+import cProfile
 import fcntl
+import io
 import json
 import os
+import pstats
 import resource
 import select
 import signal
@@ -21,7 +24,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -284,6 +287,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 # --- reporting --------------------------------------------------------------------------
+
+
+def profiled(work: Callable[[], object], limit: int = 20) -> str:
+    """cProfile of one call of ``work``: the top ``limit`` entries by cumulative time."""
+    profile = cProfile.Profile()
+    profile.runcall(work)
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(limit)
+    return out.getvalue()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@
 3. bench_keys.py: in-process key latency and peak RSS.
 4. bench_datatable.py: Textual's DataTable with 10k and 100k rows, and the desk on
    100k and 1M orders.
+5. bench_timeline.py: the timeline on 10,000 planned orders with 11 milestones each
+   (``benchmarks/out/timeline-10k.db``, built once; ``bench_timeline.py --fresh``
+   rebuilds it): the read, opening it, redraws after a scroll or zoom, a shift.
 
 Each benchmark runs in its own process (so RSS and imports are its own) and leaves its
 figures in ``benchmarks/out/figures-*.json``; this script prints them together. The
@@ -112,6 +115,7 @@ def main() -> int:
     figures += run("bench_keys", "--rounds", "1" if quick else "2")
     figures += run("bench_datatable", "--runs-10k", "1" if quick else "3", "--runs-100k", "1",
                    "--desk-runs", "2" if quick else "3")
+    figures += run("bench_timeline", *(["--quick"] if quick else []))
 
     print(f"\n=== report ({time.perf_counter() - started:.0f} s in all)")
     print(f"machine: {machine()}")
