@@ -440,9 +440,11 @@ def report(store: Prepared, done: Services, app: AppFigures) -> list[Figure]:
     print(f"  opens: rows {', '.join(map(ms, opened))}; first frame "
           + ", ".join(ms(o.frame) for o in app.opens if o.frame is not None)
           + f"; {app.shown[0]} orders in the Gantt, {app.shown[1]} lines per redraw")
-    read, set_rows = (median(app.costs.get(name, [])[1:]) for name in ("read", "set_rows"))
-    print(f"  an open's parts (medians): load_timeline in the screen's worker {ms(read)}, "
-          f"GanttView.set_rows {ms(set_rows)}, the rest {ms(median(opened) - read - set_rows)}")
+    read, set_rows = (app.costs.get(name, [])[1:] for name in ("read", "set_rows"))
+    rest = [o.rows - r - s for o, r, s in zip(app.opens, read, set_rows, strict=False)]
+    print(f"  an open's parts (medians): load_timeline in the screen's worker "
+          f"{ms(median(read))}, GanttView.set_rows {ms(median(set_rows))}, the rest "
+          f"{ms(median(rest))}")
     for kind, values in app.redraws.items():
         print(f"  redraw after {kind}: n={len(values)}, median / p95 / max "
               f"{spread(values)} / {ms(max(values, default=float('nan')))}")
@@ -450,8 +452,7 @@ def report(store: Prepared, done: Services, app: AppFigures) -> list[Figure]:
                                   ("+/-1 (the < and > keys)", done.steps)):
         print(f"  shift {SHIFTED} of {store.order_no} by {label}: n={len(times)}, "
               f"{spread(times)}, {median(moved):.0f} milestones moved")
-    framed = [o.frame for o in app.opens if o.frame is not None]
-    ten = len(successors(TEMPLATE, SHIFTED))
+    framed, ten = [o.frame for o in app.opens if o.frame], len(successors(TEMPLATE, SHIFTED))
     return [
         Figure("timeline load_timeline (median)", ms(median(done.load)),
                f"info ({store.orders} x {store.milestones // max(store.orders, 1)})", None),
