@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -93,6 +93,11 @@ class BusinessCalendar:
     makeup_workdays: frozenset[date] = frozenset()
     makeup_weekday: int = 0
     known_years: frozenset[int] | None = None
+    #: Answers of ``is_working_day`` already worked out: a timeline read asks the same few
+    #: hundred dates hundreds of thousands of times. Not part of the calendar's identity.
+    _working_days: dict[date, bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         """Refuse data that would make the arithmetic ambiguous or loop forever."""
@@ -152,8 +157,11 @@ class BusinessCalendar:
         return self.working_slots[d.weekday()]
 
     def is_working_day(self, d: date) -> bool:
-        """Whether ``d`` has any working time."""
-        return bool(self.slots_on(d))
+        """Whether ``d`` has any working time (remembered per date once known)."""
+        known = self._working_days.get(d)
+        if known is None:
+            known = self._working_days[d] = bool(self.slots_on(d))
+        return known
 
     def next_working_day(self, d: date) -> date:
         """``d`` itself if it is a working day, otherwise the first working day after it."""

@@ -51,6 +51,7 @@ class TimelineActions(Screen[None]):
     """Mixin for ``TimelineScreen``: the re-planning workflows."""
 
     rows: list[TimelineOrder]
+    changed_since_reload: dict[int, TimelineOrder]
     #: (milestone id, key) chosen as the predecessor by the first ``l``; None otherwise.
     pending_link: tuple[int, str] | None = None
 
@@ -81,6 +82,7 @@ class TimelineActions(Screen[None]):
 
     def replace_order(self, order: TimelineOrder) -> None:
         """Swap one order's row for its new plan and redraw, keeping the cursor."""
+        self.changed_since_reload[order.order_id] = order
         for index, row in enumerate(self.rows):
             if row.order_id == order.order_id:
                 self.rows[index] = order

@@ -24,6 +24,9 @@ from followup_tui.services.timeline_views import TimelineOrder
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.gantt import GanttView
 
+#: Orders read first, to fill the screen at once (a tall terminal shows about 60 rows).
+FIRST_PAGE = 120
+
 
 class TimelineScreen(TimelineActions):
     COMMANDS = {TimelineCommands}
@@ -85,6 +88,10 @@ class TimelineScreen(TimelineActions):
         translate_bindings(self)
         self.focus_order_id = focus_order_id
         self.only_mine = False
+        #: Whether ``rows`` holds every order yet, or only the first page.
+        self.complete = False
+        #: Orders re-planned here since the last reload began, by id.
+        self.changed_since_reload: dict[int, TimelineOrder] = {}
 
     def compose(self) -> ComposeResult:
         yield desk_header(self)
@@ -102,7 +109,17 @@ class TimelineScreen(TimelineActions):
         app = desk(self)
         owner = app.actor if self.only_mine else None
         today = app.today()
+        self.complete = False
+        self.changed_since_reload.clear()
         self.query_one("#timeline-status", Static).update(Text(t("timeline.loading"), style="dim"))
+        # The first screenful first, complete with projections, then every order behind
+        # it: ten thousand orders take a second or two to read, a page a few milliseconds.
+        call_service(
+            self,
+            lambda store: load_timeline(store, today, owner=owner, limit=FIRST_PAGE),
+            self._first_page,
+            group="timeline-first",
+        )
         call_service(
             self,
             lambda store: load_timeline(store, today, owner=owner),
@@ -111,11 +128,23 @@ class TimelineScreen(TimelineActions):
         )
         count_alarms(self)
 
+    def _first_page(self, rows: Sequence[TimelineOrder]) -> None:
+        if self.complete:
+            return  # the whole list was quicker (a small desk)
+        self._show_rows(rows)
+
     def _loaded(self, rows: Sequence[TimelineOrder]) -> None:
+        self.complete = True
+        # Orders changed here while the list was read are newer than what it holds.
+        fresh = [self.changed_since_reload.get(row.order_id, row) for row in rows]
+        self._show_rows(fresh)
+
+    def _show_rows(self, rows: Sequence[TimelineOrder]) -> None:
         self.rows = list(rows)
         self.gantt.set_rows(self.rows)
-        if self.focus_order_id is not None:
-            self.gantt.move_cursor_to(self.focus_order_id)
+        if self.focus_order_id is not None and self.gantt.move_cursor_to(self.focus_order_id):
+            self.focus_order_id = None
+        if self.complete:
             self.focus_order_id = None
         self.gantt.focus()
         self.show_status()
@@ -127,14 +156,10 @@ class TimelineScreen(TimelineActions):
         late = sum(1 for row in self.rows if row.late)
         at_risk = sum(1 for row in self.rows if row.at_risk and not row.late)
         line = Text()
-        line.append(
-            t(
-                "timeline.summary",
-                orders=len(self.rows),
-                late=late,
-                at_risk=at_risk,
-            )
-        )
+        if self.complete:
+            line.append(t("timeline.summary", orders=len(self.rows), late=late, at_risk=at_risk))
+        else:
+            line.append(t("timeline.first_page", orders=len(self.rows)), style="dim")
         line.append("  ·  ")
         line.append(t("timeline.mine") if self.only_mine else t("timeline.everyone"), style="dim")
         years = unknown_years(self.rows)
