@@ -52,6 +52,7 @@ class TimelineActions(Screen[None]):
 
     rows: list[TimelineOrder]
     changed_since_reload: dict[int, TimelineOrder]
+    complete: bool
     #: (milestone id, key) chosen as the predecessor by the first ``l``; None otherwise.
     pending_link: tuple[int, str] | None = None
 
@@ -262,4 +263,6 @@ class TimelineActions(Screen[None]):
     def action_review(self) -> None:
         from followup_tui.screens.review_screen import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(self.rows))
+        # Until the whole list is read the review reads it itself, rather than review
+        # only the first page.
+        self.app.push_screen(ReviewScreen(self.rows if self.complete else None))
