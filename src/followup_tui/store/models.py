@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -336,3 +337,109 @@ class ChangeLog(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))
     diff: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class Complaint(Audited, Base):
+    """A customer's complaint about an order, with its grade, owner and the case so far.
+
+    Order number and customer name are copied in (the triage queue lists thousands of
+    open cases without a join per page); the SLA clocks live in ``complaint_clocks``.
+    """
+
+    __tablename__ = "complaints"
+    __audit_entity__ = "complaint"
+    __table_args__ = (
+        Index("ix_complaints_status_received", "status", "received_at"),
+        Index("ix_complaints_order_id", "order_id"),
+        Index("ix_complaints_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    order_no: Mapped[str] = mapped_column(String(40))
+    customer_name: Mapped[str] = mapped_column(String(120))
+    order_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("order_lines.id", ondelete="SET NULL"), nullable=True
+    )
+    shipment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shipments.id", ondelete="SET NULL"), nullable=True
+    )
+    category: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    grade: Mapped[str] = mapped_column(String(20))
+    suggested_grade: Mapped[str] = mapped_column(String(20))
+    grade_reason: Mapped[str] = mapped_column(String(500), default="")
+    owner: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    armed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    acknowledged_by: Mapped[str] = mapped_column(String(60), default="")
+    plan_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    third_party_inspection: Mapped[bool] = mapped_column(Boolean, default=False)
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    responsible_party: Mapped[str] = mapped_column(String(12), default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    remedy_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    remedy_amount: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
+    remedy_currency: Mapped[str] = mapped_column(String(3), default="")
+    remedy_note: Mapped[str] = mapped_column(Text, default="")
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    satisfaction_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    satisfaction_score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    satisfaction_comment: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ComplaintPause(Audited, Base):
+    """A span a complaint's clocks stood still, and why (waiting on someone else)."""
+
+    __tablename__ = "complaint_pauses"
+    __audit_entity__ = "complaint_pause"
+    __table_args__ = (Index("ix_complaint_pauses_complaint_id", "complaint_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    paused_by: Mapped[str] = mapped_column(String(60))
+    resumed_by: Mapped[str] = mapped_column(String(60), default="")
+
+
+class ComplaintClock(Base):
+    """One SLA clock of a complaint, as instants worked out when something happened.
+
+    Derived from the complaint, its pauses and the policy at arming time, and rewritten
+    in the same transaction as every event that moves it, so a refresh of every open
+    clock compares instants and never walks the calendar. Not audited: the events that
+    move it are.
+    """
+
+    __tablename__ = "complaint_clocks"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "kind"),
+        Index("ix_complaint_clocks_due_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    target_hours: Mapped[float] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(String(8))
+    role: Mapped[str] = mapped_column(String(12))
+    armed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    mark50_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    mark75_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    mark90_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    remaining_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
