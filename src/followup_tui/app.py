@@ -25,6 +25,7 @@ from followup_tui.widgets.binding_text import translate_bindings
 
 if TYPE_CHECKING:
     from followup_tui.domain.calendar import BusinessCalendar
+    from followup_tui.domain.sla_policy import SlaPolicy
     from followup_tui.store.unit_of_work import StoreContext
 
 
@@ -85,6 +86,14 @@ class FollowupApp(App[int]):
         The same object the store context carries, loaded once per run by the settings.
         """
         return self.settings.calendar
+
+    @property
+    def sla(self) -> SlaPolicy:
+        """The complaint SLA policy (grades, targets, ladder) the triage screen shows.
+
+        The same object the store context arms clocks with, loaded once per run.
+        """
+        return self.settings.sla
 
     @property
     def actor(self) -> str:

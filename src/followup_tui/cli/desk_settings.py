@@ -28,6 +28,7 @@ from followup_tui.store.location import StoreLocation, parse_store
 
 if TYPE_CHECKING:
     from followup_tui.domain.calendar import BusinessCalendar
+    from followup_tui.domain.sla_policy import SlaPolicy
     from followup_tui.store.unit_of_work import StoreContext
 
 STORE_SOURCES: tuple[str, ...] = ("flag", "env", "config", "default")
@@ -58,6 +59,19 @@ class DeskSettings:
 
         return load_calendar(self.config.calendar)
 
+    @cached_property
+    def sla(self) -> SlaPolicy:
+        """The complaint SLA policy: ``sla_policy.toml`` next to the settings file when the
+        company has one, else the shipped default; loaded on first use and then shared.
+
+        Lazy for the same reason as the calendar; a broken company copy is refused (with
+        the file and entry named) rather than replaced by the default, because clocks
+        would otherwise run on targets the company has changed.
+        """
+        from followup_tui.domain.sla_policy import SLA_POLICY_FILE, load_policy
+
+        return load_policy(self.config_path.parent / SLA_POLICY_FILE)
+
     def open_store(
         self,
         *,
@@ -65,7 +79,7 @@ class DeskSettings:
         actor: str | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> StoreContext:
-        """The SQLAlchemy store, carrying the desk's time zone and calendar.
+        """The SQLAlchemy store, carrying the desk's time zone, calendar and SLA policy.
 
         Every opening goes through here, so the desk, the CLI and the admin commands
         count "today" and business days the same way. ``read_only`` defaults to the
@@ -80,6 +94,7 @@ class DeskSettings:
             clock=utc_now if clock is None else clock,
             timezone=self.config.timezone,
             calendar=self.calendar,
+            sla=self.sla,
         )
 
 

@@ -32,7 +32,8 @@ JSON output (``--json``), stable keys:
               action (insert|update|delete), diff: {field: [old, new]}}], oldest first
 
 ``order add`` and the moves (confirm, advance, hold, resume, cancel, assign) print the
-``order`` object above; ``order note`` prints the note object.
+``order`` object above; ``order note`` prints the note object; ``order ship`` is in
+``cli/shipments.py``.
 
 Status values are the lifecycle's names (draft, confirmed, ... see ``domain.lifecycle``),
 never translated in JSON; quantities, prices and amounts are decimal strings.
@@ -423,7 +424,12 @@ def run_confirm(run: Invocation) -> int:
 
     raw = run.args.date
     promised = parse_date(raw, field="confirmed_date") if raw is not None else None
-    return _move(run, lambda ctx, order: confirm_order(ctx, order, promised), "cli.order.moved")
+    template = run.args.template  # None: the one the customer's country suggests
+    return _move(
+        run,
+        lambda ctx, order: confirm_order(ctx, order, promised, template=template),
+        "cli.order.moved",
+    )
 
 
 def run_advance(run: Invocation) -> int:

@@ -26,6 +26,9 @@ PROG = "followup"
 LINE_PARTS = 6
 NOTE_KINDS = "{call,email,visit,internal}"
 PRIORITIES: tuple[str, ...] = ("normal", "high", "urgent")
+#: ``services.timeline_events.SHIP_MODES``, written out because building the parser must
+#: not import SQLAlchemy (a test keeps the two equal).
+SHIP_MODES: tuple[str, ...] = ("sea", "air", "rail", "truck", "express")
 
 
 def positive_int(raw: str) -> int:
@@ -46,6 +49,35 @@ def line_spec(raw: str) -> tuple[str, ...]:
     if len(parts) != LINE_PARTS:
         raise argparse.ArgumentTypeError(t("cli.error.line_form", value=raw))
     return parts
+
+
+def ship_line(raw: str) -> tuple[int, str]:
+    """``--line 2=300``: line number 2, quantity "300". The quantity is checked by the
+    service, which names the line when it is not a number or more than is left."""
+    number, sep, quantity = raw.partition("=")
+    number = number.strip()
+    if not sep or not number.isdigit() or int(number) <= 0 or not quantity.strip():
+        raise argparse.ArgumentTypeError(t("cli.error.ship_line_form", value=raw))
+    return int(number), quantity.strip()
+
+
+class ShipLines(argparse.Action):
+    """Collects ``--line N=Q`` into {N: Q}; the same line twice is a usage error, since
+    neither "the last one wins" nor "add them up" is what every clerk would expect."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        line_no, quantity = values
+        lines = dict(getattr(namespace, self.dest, None) or {})
+        if line_no in lines:
+            parser.error(t("cli.error.ship_line_twice", line=line_no))
+        lines[line_no] = quantity
+        setattr(namespace, self.dest, lines)
 
 
 def _globals(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -172,8 +204,17 @@ def _add_order_moves(orders: Any) -> None:
         _json(parser)
         return parser
 
+    from followup_tui.domain.milestones import available_templates
+
     confirm = move("confirm", "run_confirm")
     confirm.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.help.confirm_date"))
+    templates = available_templates()
+    confirm.add_argument(
+        "--template",
+        choices=templates,
+        metavar="NAME",
+        help=t("cli.help.confirm_template", known=", ".join(templates)),
+    )
     advance = move("advance", "run_advance")
     advance.add_argument(
         "--to",
@@ -193,6 +234,32 @@ def _add_order_moves(orders: Any) -> None:
     note.add_argument(
         "--kind", default="internal", metavar=NOTE_KINDS, help=t("cli.help.note_kind")
     )
+    _add_order_ship(orders)
+
+
+def _add_order_ship(orders: Any) -> None:
+    ship = _leaf(orders.add_parser, "ship", "cli.help.order_ship", "shipments:run_ship")
+    ship.add_argument("order_no", metavar="ORDER_NO")
+    ship.add_argument("--carrier", required=True, metavar="C", help=t("cli.help.ship_carrier"))
+    ship.add_argument(
+        "--mode",
+        required=True,
+        choices=SHIP_MODES,
+        help=t("cli.help.ship_mode", known=", ".join(SHIP_MODES)),
+    )
+    ship.add_argument("--tracking", default="", metavar="NO", help=t("cli.help.ship_tracking"))
+    ship.add_argument("--etd", metavar="YYYY-MM-DD", help=t("cli.help.ship_etd"))
+    ship.add_argument("--eta", metavar="YYYY-MM-DD", help=t("cli.help.ship_eta"))
+    ship.add_argument(
+        "--line",
+        dest="lines",
+        action=ShipLines,
+        type=ship_line,
+        default=None,
+        metavar="N=Q",
+        help=t("cli.help.ship_line"),
+    )
+    _json(ship)
 
 
 def _add_reports(commands: Any) -> None:

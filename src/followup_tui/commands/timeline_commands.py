@@ -21,6 +21,7 @@ TIMELINE_ENTRIES: tuple[PaletteEntry, ...] = (
     PaletteEntry("cmd.timeline.done", "mark_done", "cmd.timeline.done_help"),
     PaletteEntry("cmd.timeline.link", "link", "cmd.timeline.link_help"),
     PaletteEntry("cmd.timeline.exception", "record_exception", "cmd.timeline.exception_help"),
+    PaletteEntry("cmd.timeline.ship", "add_shipment", "cmd.timeline.ship_help"),
     PaletteEntry("cmd.timeline.review", "review", "cmd.timeline.review_help"),
     PaletteEntry("cmd.timeline.expand", "gantt_toggle_expand", "cmd.timeline.expand_help"),
     PaletteEntry("cmd.timeline.zoom_in", "gantt_zoom_in", "cmd.timeline.zoom_in_help"),

@@ -1,8 +1,9 @@
-"""One order in full: header, lines, notes and who changed what, when.
+"""One order in full: header, lines, shipments, notes and who changed what, when.
 
 The change history reads from the change log, so it shows every field change made by
-the desk, the CLI or an import alike. All values are user data and are drawn as
-``Text``.
+the desk, the CLI or an import alike. Shipments are read in the same worker call as the
+order, so the section never shows another moment's state than the lines above it. All
+values are user data and are drawn as ``Text``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from followup_tui.i18n import t
 from followup_tui.screens.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.services.timeline_views import ShipmentView
 from followup_tui.services.views import ChangeView, OrderDetail
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.order_columns import format_quantity
 
 _STATUS_FIELDS = frozenset({"status", "held_from"})
+#: The shipments table's columns, as ``field.*`` labels.
+SHIPMENT_COLUMNS: tuple[str, ...] = ("carrier", "mode", "tracking_no", "etd", "eta", "lines")
 
 
 def _value_text(field: str, value: Any) -> str:
@@ -59,6 +63,24 @@ def describe_change(change: ChangeView) -> Text:
     return text
 
 
+def shipment_lines(view: ShipmentView) -> str:
+    """ "1×500, 2×10": line number × quantity, for every line on the shipment."""
+    return ", ".join(f"{line_no}×{quantity}" for line_no, quantity in view.lines)
+
+
+def shipment_row(view: ShipmentView) -> tuple[Text, ...]:
+    """One shipment as table cells; the carrier and tracking no. are typed text."""
+    no_date = t("shipment.no_date")
+    return (
+        Text(view.carrier),
+        Text(t(f"ship_mode.{view.mode}")),
+        Text(view.tracking_no or "—"),
+        Text(view.etd.isoformat() if view.etd else no_date),
+        Text(view.eta.isoformat() if view.eta else no_date),
+        Text(shipment_lines(view)),
+    )
+
+
 class OrderDetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the queue"),
@@ -71,6 +93,7 @@ class OrderDetailScreen(Screen[None]):
         translate_bindings(self)
         self.order_id = order_id
         self.detail: OrderDetail | None = None
+        self.shipments: tuple[ShipmentView, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield desk_header(self)
@@ -78,6 +101,8 @@ class OrderDetailScreen(Screen[None]):
             yield Static(id="detail-header")
             yield Label(Text(t("detail.lines"), style="bold"), classes="section")
             yield DataTable(id="detail-lines", cursor_type="row", zebra_stripes=True)
+            yield Label(Text(t("shipment.section"), style="bold"), classes="section")
+            yield DataTable(id="detail-shipments", cursor_type="row", zebra_stripes=True)
             yield Label(Text(t("detail.notes"), style="bold"), classes="section")
             yield Static(id="detail-notes")
             yield Label(Text(t("detail.history"), style="bold"), classes="section")
@@ -100,18 +125,27 @@ class OrderDetailScreen(Screen[None]):
                 )
             )
         )
+        shipments = self.query_one("#detail-shipments", DataTable)
+        shipments.add_columns(*(t(f"field.{name}") for name in SHIPMENT_COLUMNS))
         history = self.query_one("#detail-history", DataTable)
         history.add_columns(t("detail.when"), t("detail.who"), t("detail.what"), t("detail.change"))
         self.action_reload()
 
     def action_reload(self) -> None:
         from followup_tui.services.orders import get_order
+        from followup_tui.services.timeline_events import list_shipments
 
         order_id = self.order_id
-        call_service(self, lambda store: get_order(store, order_id), self._show, group="detail")
+        call_service(
+            self,
+            lambda store: (get_order(store, order_id), list_shipments(store, order_id)),
+            self._show,
+            group="detail",
+        )
         count_alarms(self)
 
-    def _show(self, detail: OrderDetail) -> None:
+    def _show(self, loaded: tuple[OrderDetail, tuple[ShipmentView, ...]]) -> None:
+        detail, self.shipments = loaded
         self.detail = detail
         order = detail.order
         tz = desk(self).timezone
@@ -149,6 +183,10 @@ class OrderDetailScreen(Screen[None]):
                 Text(line.currency),
                 Text(line.confirmed_date.isoformat() if line.confirmed_date else "—"),
             )
+        shipments = self.query_one("#detail-shipments", DataTable)
+        shipments.clear()
+        for shipment in self.shipments:
+            shipments.add_row(*shipment_row(shipment))
         notes = Text()
         for note in detail.notes:
             stamp = note.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")

@@ -1,4 +1,5 @@
-"""The timeline's workflows: shift, mark started or done, link, record an exception.
+"""The timeline's workflows: shift, mark started or done, link, record an exception,
+book a shipment.
 
 Each runs its service in a worker and replaces only the changed order in the Gantt.
 When a shift pushes the projected finish past the promised date, the drafted customer
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -24,12 +26,20 @@ from followup_tui.widgets.gantt import GanttView
 
 if TYPE_CHECKING:
     from followup_tui.domain.disruptions import ExceptionDraft
-    from followup_tui.services.timeline_views import ExceptionView
+    from followup_tui.services.timeline_views import ExceptionView, ShipmentView
     from followup_tui.store.unit_of_work import StoreContext
 
 #: Actions that change the store; hidden and refused on a read-only desk.
 MUTATING_ACTIONS: frozenset[str] = frozenset(
-    {"shift", "shift_to_date", "mark_started", "mark_done", "link", "record_exception"}
+    {
+        "shift",
+        "shift_to_date",
+        "mark_started",
+        "mark_done",
+        "link",
+        "record_exception",
+        "add_shipment",
+    }
 )
 
 
@@ -259,6 +269,41 @@ class TimelineActions(Screen[None]):
             )
 
         self.app.push_screen(ContingencyScreen(view.kind, scenarios, language), chosen)
+
+    def action_add_shipment(self) -> None:
+        """Book a shipment of the order under the cursor (on an order or its milestone).
+
+        The lines and what is left of each are read in a worker first, so the form opens
+        filled with the quantities still to ship; an order with nothing left says so
+        instead of opening a form that can only be refused.
+        """
+        from followup_tui.screens.shipment_form import ShipmentFormScreen, lines_left
+        from followup_tui.services.orders import get_order
+        from followup_tui.services.timeline_events import list_shipments
+
+        order = self.gantt.current_order
+        if order is None:
+            return
+        order_id, order_no = order.order_id, order.order_no
+
+        def load(store: StoreContext) -> tuple[tuple[int, str, str], ...]:
+            return lines_left(get_order(store, order_id), list_shipments(store, order_id))
+
+        def loaded(lines: tuple[tuple[int, str, str], ...]) -> None:
+            if all(Decimal(left) <= 0 for _line_no, _product, left in lines):
+                self.notify(t("shipment.nothing_left", order=order_no), markup=False)
+                return
+            form = ShipmentFormScreen(order_no, lines, order_id=order_id)
+            self.app.push_screen(form, self._shipment_booked)
+
+        call_service(self, load, loaded, group="timeline-ship")
+
+    def _shipment_booked(self, view: ShipmentView | None) -> None:
+        if view is None:
+            return
+        eta = view.eta.isoformat() if view.eta is not None else t("shipment.no_date")
+        message = t("shipment.booked", carrier=view.carrier, lines=len(view.lines), eta=eta)
+        self.notify(message, markup=False)  # the carrier is typed text, never markup
 
     def action_review(self) -> None:
         from followup_tui.screens.review_screen import ReviewScreen

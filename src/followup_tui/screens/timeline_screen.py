@@ -1,9 +1,9 @@
 """The timeline: every open order's plan against its promised date, as a Gantt.
 
 The screen owns the loaded rows and the workflows (shift, started, done, link,
-exception); the Gantt widget owns drawing, the cursor, zoom and scrolling. After a
-change only the changed order is replaced in the rows, so a shift on a desk with ten
-thousand orders redraws at once instead of reloading them all.
+exception, shipment); the Gantt widget owns drawing, the cursor, zoom and scrolling.
+After a change only the changed order is replaced in the rows, so a shift on a desk with
+ten thousand orders redraws at once instead of reloading them all.
 """
 
 from __future__ import annotations
@@ -70,6 +70,13 @@ class TimelineScreen(TimelineActions):
             tooltip="Record an exception",
         ),
         Binding("w", "review", "Review", id="timeline.review", tooltip="Weekly review"),
+        Binding(
+            "b",
+            "add_shipment",
+            "Ship",
+            id="timeline.ship",
+            tooltip="Book a shipment of this order",
+        ),
         Binding(
             "o",
             "toggle_owner",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from followup_tui.domain.calendar import BusinessCalendar, load_calendar
 from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.sla_policy import SlaPolicy, load_policy
 from followup_tui.store.audit import write_change_log
 from followup_tui.store.engine import WRITE_OPTIONS, make_engine
 from followup_tui.store.identity import os_account, os_display_name
@@ -35,7 +36,9 @@ class StoreContext:
     """An open store plus who is acting, what time it is, and the desk's calendar.
 
     ``timezone`` is the desk's (the config's), which decides what "today" is;
-    ``calendar`` is the business calendar due dates and plans are counted in.
+    ``calendar`` is the business calendar due dates and plans are counted in; ``sla`` is
+    the complaint SLA policy (the company's copy when the desk has one) that complaint
+    clocks are armed with.
     """
 
     location: StoreLocation
@@ -45,6 +48,7 @@ class StoreContext:
     clock: Callable[[], datetime] = utc_now
     timezone: str = "Asia/Shanghai"
     calendar: BusinessCalendar = field(default_factory=lambda: load_calendar("mon-fri"))
+    sla: SlaPolicy = field(default_factory=load_policy)
     _write_maker: sessionmaker[Session] = field(init=False, repr=False)
     _read_maker: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -94,6 +98,7 @@ def open_store(
     clock: Callable[[], datetime] = utc_now,
     timezone: str = "Asia/Shanghai",
     calendar: BusinessCalendar | None = None,
+    sla: SlaPolicy | None = None,
 ) -> StoreContext:
     engine = make_engine(location, read_only=read_only)
     return StoreContext(
@@ -104,4 +109,5 @@ def open_store(
         clock=clock,
         timezone=timezone,
         calendar=calendar if calendar is not None else load_calendar("mon-fri"),
+        sla=sla if sla is not None else load_policy(),
     )
