@@ -233,9 +233,9 @@ def _add_line(
     quantity = parse_decimal(quantity_text, field=field, places=3)
     left = line.quantity - shipped.get(line.id, Decimal(0))
     if quantity <= 0 and left > 0:
-        raise FollowupError("error.shipment_quantity", field=field, line=line_no, left=left)
+        raise FollowupError("error.shipment_quantity", field=field, line=line_no, left=_quantity(left))
     if quantity > left:
-        raise FollowupError("error.shipment_too_much", field=field, line=line_no, left=left)
+        raise FollowupError("error.shipment_too_much", field=field, line=line_no, left=_quantity(left))
     if quantity > 0:
         shipment.lines.append(ShipmentLine(order_line_id=line.id, quantity=quantity))
 
@@ -265,3 +265,8 @@ def list_shipments(ctx: StoreContext, order_id: int) -> tuple[ShipmentView, ...]
             select(Shipment).where(Shipment.order_id == order_id).order_by(Shipment.id)
         ).all()
         return tuple(shipment_view(row, numbers) for row in rows)
+
+
+def _quantity(value: Decimal) -> str:
+    """1,200.000 stored as 1200 in a message: no trailing zeros, no exponent."""
+    return format(value.normalize(), "f")
