@@ -233,9 +233,13 @@ def _add_line(
     quantity = parse_decimal(quantity_text, field=field, places=3)
     left = line.quantity - shipped.get(line.id, Decimal(0))
     if quantity <= 0 and left > 0:
-        raise FollowupError("error.shipment_quantity", field=field, line=line_no, left=_quantity(left))
+        raise FollowupError(
+            "error.shipment_quantity", field=field, line=line_no, left=_quantity(left)
+        )
     if quantity > left:
-        raise FollowupError("error.shipment_too_much", field=field, line=line_no, left=_quantity(left))
+        raise FollowupError(
+            "error.shipment_too_much", field=field, line=line_no, left=_quantity(left)
+        )
     if quantity > 0:
         shipment.lines.append(ShipmentLine(order_line_id=line.id, quantity=quantity))
 
