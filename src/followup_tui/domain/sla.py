@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum, StrEnum
+from types import MappingProxyType
 
 from followup_tui.domain.calendar import BusinessCalendar
 from followup_tui.domain.errors import FollowupError
@@ -49,7 +50,7 @@ from followup_tui.domain.text import clean_text
 # The policy's vocabulary is re-exported, so one import serves the desk and the services.
 # fmt: off
 __all__ = [
-    "COMPLAINT_TRANSITIONS", "DEFAULT_LADDER", "NOTE_LIMIT", "RESPONSIBLE_PARTIES", "SCORE_RANGE",
+    "COMPLAINT_TRANSITIONS", "DEFAULT_LADDER", "NOTE_LIMIT", "RESPONSIBLE_PARTIES",
     "SLA_POLICY_FILE", "Basis", "ClockKind", "ClockPlan", "ComplaintStatus", "ExplainLine",
     "Grade", "Level", "Pause", "PauseReason", "RemedyKind", "SlaPolicy", "Target", "arm_clock",
     "arm_clocks", "check_close", "check_complaint_move", "check_pause", "check_pause_reason",
@@ -60,7 +61,6 @@ __all__ = [
 # fmt: on
 
 NOTE_LIMIT = 2000
-SCORE_RANGE = range(1, 6)
 
 
 class Level(IntEnum):
@@ -83,33 +83,24 @@ class ComplaintStatus(StrEnum):
     REOPENED = "reopened"
 
 
-_WORKING = (
-    ComplaintStatus.INVESTIGATING,
-    ComplaintStatus.REMEDY,
-    ComplaintStatus.AWAITING_CUSTOMER,
-)
-
 #: The one table of allowed status moves. A new case is acknowledged before anything
 #: else (that is what the first clock measures); reopened continues like acknowledged;
 #: a case closes only once a remedy exists (from remedy, or after the customer was asked
 #: to confirm it), and closed only reopens.
-COMPLAINT_TRANSITIONS: Mapping[ComplaintStatus, tuple[ComplaintStatus, ...]] = {
-    ComplaintStatus.NEW: (ComplaintStatus.ACKNOWLEDGED,),
-    ComplaintStatus.ACKNOWLEDGED: _WORKING,
-    ComplaintStatus.REOPENED: _WORKING,
-    ComplaintStatus.INVESTIGATING: (ComplaintStatus.REMEDY, ComplaintStatus.AWAITING_CUSTOMER),
-    ComplaintStatus.REMEDY: (
-        ComplaintStatus.INVESTIGATING,
-        ComplaintStatus.AWAITING_CUSTOMER,
-        ComplaintStatus.CLOSED,
-    ),
-    ComplaintStatus.AWAITING_CUSTOMER: (
-        ComplaintStatus.INVESTIGATING,
-        ComplaintStatus.REMEDY,
-        ComplaintStatus.CLOSED,
-    ),
-    ComplaintStatus.CLOSED: (ComplaintStatus.REOPENED,),
-}
+COMPLAINT_TRANSITIONS: Mapping[ComplaintStatus, tuple[ComplaintStatus, ...]] = MappingProxyType(
+    {
+        ComplaintStatus(current): tuple(ComplaintStatus(target) for target in targets.split())
+        for current, targets in (
+            ("new", "acknowledged"),
+            ("acknowledged", "investigating remedy awaiting_customer"),
+            ("reopened", "investigating remedy awaiting_customer"),
+            ("investigating", "remedy awaiting_customer"),
+            ("remedy", "investigating awaiting_customer closed"),
+            ("awaiting_customer", "investigating remedy closed"),
+            ("closed", "reopened"),
+        )
+    }
+)
 
 
 def parse_complaint_status(value: str) -> ComplaintStatus:
@@ -229,13 +220,6 @@ class _Span:
     resumed: bool
 
 
-@dataclass(frozen=True)
-class _Reach:
-    at: datetime
-    remaining: timedelta
-    frozen_at: datetime | None
-
-
 def _utc(t: datetime) -> datetime:
     if t.tzinfo is None or t.utcoffset() is None:
         raise ValueError("SLA clocks need aware datetimes")
@@ -273,23 +257,39 @@ def _spans(pauses: Sequence[Pause], armed_at: datetime, met_at: datetime | None)
     return spans
 
 
-def _reach(amount: timedelta, armed_at: datetime, spans: Sequence[_Span], line: _Line) -> _Reach:
-    """When ``amount`` of counted time has run, skipping the paused spans.
+@dataclass(frozen=True)
+class _Walk:
+    instants: tuple[datetime, ...]
+    used_at_last_pause: timedelta
+    frozen_at: datetime | None
 
-    A pause that starts once the amount is reached does not move it: a breached clock
-    stays breached. An open pause freezes the count; the instant is then given as if the
-    case resumed at the pause's start.
+
+def _walk(
+    amounts: Sequence[timedelta], armed_at: datetime, spans: Sequence[_Span], line: _Line
+) -> _Walk:
+    """When each of ``amounts`` (increasing) of counted time has run, skipping the pauses.
+
+    One walk serves every amount: each continues from where the previous one was reached,
+    so the calendar's days are stepped through once. A pause that starts once an amount
+    is reached does not move it (a breached clock stays breached). An open pause freezes
+    the count; later amounts are then given as if the case resumed at its start.
     """
-    remaining, cursor = amount, armed_at
-    for span in spans:
-        candidate = line.advance(cursor, remaining)
-        if candidate <= span.start:
-            return _Reach(candidate, remaining, None)
-        remaining -= line.between(cursor, span.start)
-        if span.end is None:
-            return _Reach(line.advance(span.start, remaining), remaining, span.start)
-        cursor = span.end
-    return _Reach(line.advance(cursor, remaining), remaining, None)
+    instants: list[datetime] = []
+    cursor, used, used_at_pause, index = armed_at, timedelta(0), timedelta(0), 0
+    frozen_at: datetime | None = None
+    for amount in amounts:
+        candidate = line.advance(cursor, amount - used)
+        while index < len(spans) and candidate > spans[index].start:
+            span = spans[index]
+            index += 1
+            used += line.between(cursor, span.start)
+            used_at_pause = used
+            frozen_at = span.start if span.end is None else None
+            cursor = span.start if span.end is None else span.end
+            candidate = line.advance(cursor, amount - used)
+        instants.append(candidate)
+        cursor, used = candidate, amount
+    return _Walk(tuple(instants), used_at_pause, frozen_at)
 
 
 def arm_clock(
@@ -315,18 +315,19 @@ def arm_clock(
         raise ValueError("a clock cannot be met before it is armed")
     line = _Line(target.basis, calendar)
     spans = _spans(pauses, armed, met)
+    if not 0 < ladder[0] < ladder[1] < ladder[2] < 1:
+        raise ValueError(f"the ladder must rise strictly between 0 and 1, got {ladder}")
     duration = timedelta(hours=target.hours)
-    due = _reach(duration, armed, spans, line)
-    first, second, third = (_reach(duration * step, armed, spans, line).at for step in ladder)
-    remaining = line.between(met, due.at) if met is not None else due.remaining
+    walk = _walk([*(duration * step for step in ladder), duration], armed, spans, line)
+    first, second, third, due_at = walk.instants
     return ClockPlan(
         kind=target.kind,
         target=target,
         armed_at=armed,
-        due_at=due.at,
+        due_at=due_at,
         marks=(first, second, third),
-        paused_since=None if met is not None else due.frozen_at,
-        remaining=remaining,
+        paused_since=None if met is not None else walk.frozen_at,
+        remaining=duration - walk.used_at_last_pause if met is None else line.between(met, due_at),
         met_at=met,
     )
 
@@ -470,7 +471,7 @@ def check_close(remedy_kind: str | None, note: str) -> str:
 
 def check_score(score: int) -> None:
     """Refuse a satisfaction score outside 1-5 (a bool is not a score)."""
-    if isinstance(score, bool) or not isinstance(score, int) or score not in SCORE_RANGE:
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise FollowupError("error.satisfaction_score", field="score", value=score)
 
 
@@ -483,7 +484,7 @@ def reopens_case(score: int, policy: SlaPolicy) -> bool:
 def check_pause(paused_since: datetime | None) -> None:
     """Refuse pausing a case that is already paused (one pause at a time)."""
     if paused_since is not None:
-        raise FollowupError("error.already_paused", since=paused_since)
+        raise FollowupError("error.already_paused")
 
 
 def check_resume(paused_since: datetime | None) -> None:
