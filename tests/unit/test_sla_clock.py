@@ -422,3 +422,18 @@ def test_format_duration() -> None:
     assert format_duration(-timedelta(minutes=40)) == "-0:40"
     assert format_duration(timedelta(seconds=59)) == "0:00"
     assert format_duration(timedelta(days=4)) == "96:00"
+
+
+def test_explain_a_clock_met_while_paused() -> None:
+    target = business(2)
+    received = at(3, 10, 9, 0)
+    pauses = [Pause(at(3, 10, 9, 30), None, "customer"), Pause(at(3, 13, 9, 0), None, "qc")]
+    lines = explain(target, received, pauses, CN, met_at=at(3, 12, 9, 0))
+    assert [line.key for line in lines] == [
+        "sla.explain.armed",
+        "sla.explain.paused",
+        "sla.explain.met",
+    ]
+    plan = arm_clock(target, received, pauses, CN, met_at=at(3, 12, 9, 0))
+    assert not plan.is_paused
+    assert lines[-1].params == {"due": plan.due_at, "early_by": hours(1.5)}
