@@ -37,6 +37,7 @@ MUTATING_ACTIONS: frozenset[str] = frozenset(
         "assign",
         "add_note",
         "undo",
+        "new_complaint",
     }
 )
 
@@ -121,6 +122,19 @@ class QueueActions(Screen[None]):
         key = self.table.cursor_key
         focus = int(str(key)) if key is not None else None
         self.app.push_screen(TimelineScreen(focus_order_id=focus), lambda _: self.reload_rows())
+
+    def action_new_complaint(self) -> None:
+        """A complaint about this order; the triage queue then opens on the new case."""
+        from followup_tui.screens.complaint_new_form import new_complaint
+
+        order_id = self._cursor_id()
+        if order_id is not None:
+            new_complaint(self, order_id, self.action_open_complaints)
+
+    def action_open_complaints(self, case_id: int | None = None) -> None:
+        from followup_tui.screens.complaint_screen import ComplaintQueueScreen
+
+        self.app.push_screen(ComplaintQueueScreen(focus_id=case_id), lambda _: self.reload_rows())
 
     def action_open_order(self) -> None:
         order_id = self._cursor_id()

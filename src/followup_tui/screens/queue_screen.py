@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label
 
+from followup_tui.commands.complaint_commands import ComplaintCommands
 from followup_tui.commands.order_commands import OrderCommands
 from followup_tui.i18n import t
 from followup_tui.screens.queue_actions import QueueActions
@@ -46,7 +47,7 @@ SORT_ORDER: tuple[str, ...] = (
 
 
 class QueueScreen(QueueActions):
-    COMMANDS = {OrderCommands}
+    COMMANDS = {OrderCommands, ComplaintCommands}
     BINDINGS = [
         Binding(
             "slash",
@@ -89,6 +90,11 @@ class QueueScreen(QueueActions):
         Binding("g", "assign", "Assign", id="orders.assign", tooltip="Assign an owner"),
         Binding(
             "t", "open_timeline", "Timeline", id="orders.timeline", tooltip="Open the timeline"
+        ),
+        Binding("c", "new_complaint", "Complaint", id="complaints.new", tooltip="New complaint"),
+        Binding(
+            "C", "open_complaints", "Complaints", id="complaints.triage", show=False,
+            tooltip="Open the complaint triage",
         ),
         Binding("m", "add_note", "Note", id="orders.note", tooltip="Add a note", show=False),
         Binding("ctrl+z", "undo", "Undo", id="orders.undo", tooltip="Undo the last bulk action"),

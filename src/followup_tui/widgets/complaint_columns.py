@@ -1,0 +1,242 @@
+"""How a complaint reads in the triage queue: its columns, its clocks and their marks.
+
+The three clocks sit side by side (acknowledge, plan, resolve). Each cell says one thing
+in a few cells of width, always with a mark as well as a colour, because colour is never
+the only signal (DESIGN.md section 9):
+
+    ✓            met
+    ‼ -0:40      breached, by how much (red, reversed)
+    ! 2:05       at or past 75 % of the target, time left (orange; red from 90 %)
+    · 21:10      at or past 50 %, time left (yellow)
+    21:10        time left
+    ⏸ customer   paused, and why
+
+Levels are comparisons of stored instants (cheap for every row on each refresh); the
+time left needs the calendar, so it is worked out only for the rows being drawn, and
+kept per case until the next refresh.
+
+The queue holds at most a few tens of thousands of open cases, already sorted by the
+service, so its source is a list in memory (:class:`ListSource`) rather than keyset
+pages read from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime, timedelta
+from typing import Generic, Protocol, TypeVar
+
+from rich.text import Text
+
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
+from followup_tui.domain.sla import (
+    Basis,
+    ClockKind,
+    ClockPlan,
+    Level,
+    Target,
+    clock_level,
+    format_duration,
+    time_left,
+)
+from followup_tui.i18n import t
+from followup_tui.services.complaint_views import ClockView, ComplaintRow
+from followup_tui.widgets.table_render import Column
+
+RowT = TypeVar("RowT")
+
+#: The clocks, left to right, as ``ClockView.kind`` names them.
+CLOCK_KINDS: tuple[str, ...] = ("ack", "plan", "resolve")
+LEVEL_STYLES: dict[Level, str] = {
+    Level.OK: "",
+    Level.HALF: "yellow",
+    Level.THREE_QUARTERS: "dark_orange",
+    Level.NINETY: "bold red",
+    Level.BREACHED: "bold red reverse",
+}
+LEVEL_MARKS: dict[Level, str] = {
+    Level.OK: "",
+    Level.HALF: "· ",
+    Level.THREE_QUARTERS: "! ",
+    Level.NINETY: "! ",
+    Level.BREACHED: "‼ ",
+}
+MET = "✓"
+PAUSED_MARK = "⏸"
+#: Shown for a clock the grade does not have.
+NO_CLOCK = "—"
+
+
+def plan_of(clock: ClockView) -> ClockPlan:
+    """The domain's clock from the instants the store kept, to compare and count on."""
+    kind = ClockKind(clock.kind)
+    return ClockPlan(
+        kind=kind,
+        target=Target(kind, clock.target_hours, Basis(clock.basis), clock.role),
+        armed_at=clock.armed_at,
+        due_at=clock.due_at,
+        marks=clock.marks,
+        paused_since=clock.paused_since,
+        remaining=clock.remaining if clock.remaining is not None else timedelta(0),
+        met_at=clock.met_at,
+    )
+
+
+class ListSource(Generic[RowT]):
+    """A :class:`~followup_tui.widgets.keyset_window.WindowSource` over a sorted list.
+
+    ``key`` names a row (a case id); rows are found by key, so a row object from an older
+    list (the table's cursor row after a refresh) still finds its place in a newer one.
+    """
+
+    def __init__(self, rows: Sequence[RowT], key: Callable[[RowT], Hashable]) -> None:
+        self.rows: tuple[RowT, ...] = tuple(rows)
+        self._key = key
+        self._index: dict[Hashable, int] = {key(row): i for i, row in enumerate(self.rows)}
+
+    def index_of(self, row: RowT) -> int | None:
+        return self._index.get(self._key(row))
+
+    def row_for(self, key: Hashable) -> RowT | None:
+        index = self._index.get(key)
+        return None if index is None else self.rows[index]
+
+    def head(self, limit: int) -> Sequence[RowT]:
+        return self.rows[:limit]
+
+    def tail(self, limit: int) -> Sequence[RowT]:
+        return self.rows[-limit:] if limit > 0 else ()
+
+    def after(self, row: RowT, limit: int) -> Sequence[RowT]:
+        index = self.index_of(row)
+        return () if index is None else self.rows[index + 1 : index + 1 + limit]
+
+    def before(self, row: RowT, limit: int) -> Sequence[RowT]:
+        index = self.index_of(row)
+        return () if index is None else self.rows[max(0, index - limit) : index]
+
+    def starting_at(self, row: RowT, limit: int) -> Sequence[RowT]:
+        index = self.index_of(row)
+        return () if index is None else self.rows[index : index + limit]
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def key_of(self, row: RowT) -> Hashable:
+        return self._key(row)
+
+
+def clock_text(
+    level: Level, left: timedelta | None, *, met: bool = False, paused: str | None = None
+) -> Text:
+    """One clock cell. ``left`` is negative once breached; None when it cannot be
+    counted (a year the calendar does not know), which reads "?" with its mark."""
+    if met:
+        return Text(MET, style="green")
+    if paused is not None:
+        return Text(f"{PAUSED_MARK} {paused}", style="italic")
+    span = "?" if left is None else format_duration(left)
+    return Text(f"{LEVEL_MARKS[level]}{span}", style=LEVEL_STYLES[level])
+
+
+class ClockCells:
+    """The clock cells of the rows on screen at one ``now``, remembered per case.
+
+    The screen sets ``now`` on every refresh, which forgets what was drawn. The level
+    of a clock is a comparison of its stored instants; the time left walks the calendar,
+    which is why it is worked out here, per drawn row, and not for the whole queue.
+    ``pause_reason`` says why a case is paused, when the screen knows it.
+    """
+
+    def __init__(
+        self,
+        now: datetime,
+        calendar: BusinessCalendar,
+        pause_reason: Callable[[ComplaintRow], str | None] | None = None,
+    ) -> None:
+        self.calendar = calendar
+        self._pause_reason = pause_reason
+        self._cells: dict[tuple[int, int, str], Text] = {}
+        self._now = now
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    @now.setter
+    def now(self, value: datetime) -> None:
+        self._now = value
+        self._cells.clear()
+
+    def cell(self, row: ComplaintRow, kind: str) -> Text:
+        key = (row.id, row.version, kind)
+        cached = self._cells.get(key)
+        if cached is None:
+            cached = self._cells[key] = self._draw(row, kind)
+        return cached
+
+    def left(self, plan: ClockPlan) -> timedelta | None:
+        """Time left at ``now``; None when the calendar does not know a year it spans."""
+        try:
+            return time_left(plan, self._now, self.calendar)
+        except CalendarYearUnknown:
+            return None
+
+    def _draw(self, row: ComplaintRow, kind: str) -> Text:
+        clock = row.clock(kind)
+        if clock is None:
+            return Text(NO_CLOCK, style="dim")
+        plan = plan_of(clock)
+        if plan.is_met:
+            return clock_text(Level.OK, None, met=True)
+        if plan.is_paused:
+            reason = self._pause_reason(row) if self._pause_reason is not None else None
+            shown = t(f"complaints.paused.{reason}") if reason else format_duration(plan.remaining)
+            return clock_text(Level.OK, None, paused=shown)
+        return clock_text(clock_level(plan, self._now), self.left(plan))
+
+    def column(self, kind: str, width: int) -> Column[ComplaintRow]:
+        return Column(kind, t(f"complaints.col.{kind}"), width, lambda row: self.cell(row, kind))
+
+
+class CaseNames(Protocol):
+    """What the columns need to know of the SLA policy: names in the clerk's language and
+    how serious a grade is (0 is the most serious). The policy is the company's data, so
+    its titles, not the catalog's, name grades and categories."""
+
+    def grade_title(self, grade: str) -> str: ...
+    def grade_rank(self, grade: str) -> int: ...
+    def category_title(self, category: str) -> str: ...
+
+
+def _grade_text(row: ComplaintRow, names: CaseNames) -> Text:
+    """The grade's name; the most serious grade in bold, never by colour alone."""
+    return Text(
+        names.grade_title(row.grade), style="bold" if names.grade_rank(row.grade) == 0 else ""
+    )
+
+
+def _status_text(row: ComplaintRow) -> Text:
+    """The status; an escalated case carries ▲ before it."""
+    text = Text(t(f"complaint_status.{row.status}"))
+    if row.escalated:
+        text = Text.assemble(("▲ ", "bold"), text)
+    return text
+
+
+def complaint_columns(cells: ClockCells, names: CaseNames) -> list[Column[ComplaintRow]]:
+    """The triage queue's columns, titled in the active language."""
+    return [
+        Column("grade", t("complaints.col.grade"), 8, lambda r: _grade_text(r, names)),
+        Column("customer", t("complaints.col.customer"), 20, lambda r: Text(r.customer)),
+        Column("order", t("complaints.col.order"), 13, lambda r: Text(r.order_no)),
+        Column(
+            "category",
+            t("complaints.col.category"),
+            14,
+            lambda r: Text(names.category_title(r.category)),
+        ),
+        *(cells.column(kind, 10) for kind in CLOCK_KINDS),
+        Column("status", t("complaints.col.status"), 12, _status_text),
+        Column("owner", t("complaints.col.owner"), 8, lambda r: Text(r.owner)),
+    ]
