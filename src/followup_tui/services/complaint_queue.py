@@ -14,9 +14,11 @@ breach, since nothing runs between them.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,6 +52,7 @@ from followup_tui.store.unit_of_work import StoreContext
 
 _KIND_ORDER = {"ack": 0, "plan": 1, "resolve": 2}
 _NEVER = timedelta.max
+_CHUNK = 900  # ids per IN (...): well under every driver's parameter limit
 _CASE_COLUMNS = (
     "c.id, c.order_id, c.order_no, c.customer_name, c.category, c.grade, c.owner, c.status,"
     " c.received_at, c.reopen_count, c.escalated_at, c.version"
@@ -168,26 +171,40 @@ def complaint_detail_in(session: Session, complaint: Complaint) -> ComplaintDeta
 # --- the queue --------------------------------------------------------------------------
 
 
-class _Instants:
+@contextmanager
+def _collector_waits() -> Iterator[None]:
+    """Hold the garbage collector while a whole queue is built or sorted.
+
+    Twenty thousand cases are a quarter of a million objects; a collection in the middle
+    walks them all again for nothing (measured: a sort of the queue from 20 ms to 250 ms).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Instants(dict[Any, Any]):
     """Stored instants as aware UTC datetimes, each distinct raw value parsed once.
 
     SQLite hands back ISO text without an offset (the store keeps UTC), PostgreSQL
-    aware datetimes; both come out the same.
+    aware datetimes; both come out the same, and NULL stays None. A dict with
+    ``__missing__`` so that a value seen before costs one C-level lookup.
     """
 
     def __init__(self) -> None:
-        self.seen: dict[Any, datetime] = {}
+        super().__init__({None: None})
 
-    def __call__(self, raw: Any) -> datetime:
-        found = self.seen.get(raw)
-        if found is None:
-            value = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-            found = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-            self.seen[raw] = found
+    def __missing__(self, raw: Any) -> datetime:
+        value = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+        found: datetime = (
+            value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        )
+        self[raw] = found
         return found
-
-    def maybe(self, raw: Any) -> datetime | None:
-        return None if raw is None else self(raw)
 
 
 def _where(
@@ -210,22 +227,6 @@ def _where(
     return " WHERE " + " AND ".join(clauses), params
 
 
-def _clock(row: Sequence[Any], instant: _Instants) -> ClockView:
-    remaining = row[11]
-    return ClockView(
-        kind=row[1],
-        target_hours=float(row[2]),
-        basis=row[3],
-        role=row[4],
-        armed_at=instant(row[5]),
-        due_at=instant(row[6]),
-        marks=(instant(row[7]), instant(row[8]), instant(row[9])),
-        paused_since=instant.maybe(row[10]),
-        remaining=None if remaining is None else timedelta(seconds=remaining),
-        met_at=instant.maybe(row[12]),
-    )
-
-
 def load_open_complaints(
     ctx: StoreContext,
     *,
@@ -243,19 +244,37 @@ def load_open_complaints(
         ).all()
         clock_rows = session.execute(
             text(
-                f"SELECT {_CLOCK_COLUMNS} FROM complaint_clocks k"
-                f" JOIN complaints c ON c.id = k.complaint_id{where}"
+                f"SELECT {_CLOCK_COLUMNS} FROM complaints c"
+                f" JOIN complaint_clocks k ON k.complaint_id = c.id{where}"
+                " ORDER BY c.id, k.kind"  # ack < plan < resolve, as the unique index has them
             ),
             params,
         ).all()
+    with _collector_waits():
+        return _build(cases, clock_rows)
+
+
+def _build(
+    cases: Sequence[Sequence[Any]], clock_rows: Sequence[Sequence[Any]]
+) -> list[ComplaintRow]:
+    """Rows from the raw results; clock rows come ordered by case, then kind."""
     instant = _Instants()
     grouped: dict[int, list[ClockView]] = defaultdict(list)
     for row in clock_rows:
-        grouped[row[0]].append(_clock(row, instant))
+        case_id, kind, hours, basis, role, armed, due, half, three_q, ninety = row[:10]
+        paused, remaining, met = row[10:]
+        # positional: keyword arguments cost a third more over sixty thousand clocks
+        grouped[case_id].append(
+            ClockView(
+                kind, float(hours), basis, role, instant[armed], instant[due],
+                (instant[half], instant[three_q], instant[ninety]), instant[paused],
+                None if remaining is None else timedelta(seconds=remaining), instant[met],
+            )
+        )  # fmt: skip
     rows: list[ComplaintRow] = []
+    empty: list[ClockView] = []
     for case in cases:
-        clocks = grouped.get(case[0], [])
-        clocks.sort(key=lambda c: _KIND_ORDER.get(c.kind, 9))
+        clocks = grouped.get(case[0], empty)
         rows.append(
             ComplaintRow(
                 id=case[0],
@@ -266,7 +285,7 @@ def load_open_complaints(
                 grade=case[5],
                 owner=case[6],
                 status=case[7],
-                received_at=instant(case[8]),
+                received_at=instant[case[8]],
                 reopen_count=case[9],
                 escalated=case[10] is not None,
                 paused=any(c.paused_since is not None and c.met_at is None for c in clocks),
@@ -309,7 +328,8 @@ def row_level(row: ComplaintRow, now: datetime) -> Level:
 
 def levels(rows: Iterable[ComplaintRow], now: datetime) -> dict[int, Level]:
     """Each row's worst level at ``now`` (comparisons only), by complaint id."""
-    return {row.id: row_level(row, now) for row in rows}
+    with _collector_waits():
+        return {row.id: row_level(row, now) for row in rows}
 
 
 def time_to_breach(row: ComplaintRow, now: datetime) -> timedelta:
@@ -335,7 +355,8 @@ def time_to_breach(row: ComplaintRow, now: datetime) -> timedelta:
 def triage_sorted(rows: Iterable[ComplaintRow], now: datetime) -> list[ComplaintRow]:
     """The queue's order: breached first (most overdue first), then by time to breach;
     ties by receipt, oldest first."""
-    return sorted(rows, key=lambda r: (time_to_breach(r, now), r.received_at, r.id))
+    with _collector_waits():
+        return sorted(rows, key=lambda r: (time_to_breach(r, now), r.received_at, r.id))
 
 
 def supervisor_view(rows: Iterable[ComplaintRow], now: datetime) -> list[ComplaintRow]:
@@ -417,8 +438,9 @@ def escalate_breached(ctx: StoreContext, now: datetime) -> int:
             return len(session.scalars(_breached_query(moment)).all())
     with ctx.write() as session:
         ids = session.scalars(_breached_query(moment)).all()
-        for complaint_id in ids:
-            complaint = load_complaint(session, complaint_id)
-            complaint.escalated_at = moment
-        session.flush()
+        for first in range(0, len(ids), _CHUNK):
+            chunk = ids[first : first + _CHUNK]
+            for complaint in session.scalars(select(Complaint).where(Complaint.id.in_(chunk))):
+                complaint.escalated_at = moment
+            session.flush()
     return len(ids)
