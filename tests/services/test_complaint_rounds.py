@@ -241,3 +241,50 @@ def test_a_case_that_does_not_exist_is_named(store_ctx: StoreContext) -> None:
     assert (refused.value.key, refused.value.params["complaint"]) == (
         "error.complaint_not_found", 404,
     )  # fmt: skip
+
+
+def shipped_policy_text() -> str:
+    from importlib import resources
+
+    return resources.files("followup_tui").joinpath("data", "sla_policy.toml").read_text("utf-8")
+
+
+def test_a_policy_change_reaches_an_open_case_at_its_next_event(
+    store_ctx: StoreContext, order: OrderView, clock: Any
+) -> None:
+    from followup_tui.domain.sla_policy import policy_from_text
+
+    case = new_case(store_ctx, order)
+    plan = case.row.clock("plan")
+    assert plan is not None and plan.target_hours == 24
+    text = shipped_policy_text().replace(
+        '{ kind = "plan", hours = 24 }', '{ kind = "plan", hours = 16 }'
+    )
+    store_ctx.sla = policy_from_text(text, "company.toml")
+    assert get_complaint(store_ctx, case.row.id).row.clock("plan") == plan  # nothing moved yet
+    clock.advance(hours=1)
+    done = acknowledge_complaint(store_ctx, case.row.id)
+    moved = done.row.clock("plan")
+    assert moved is not None and moved.target_hours == 16 and moved.armed_at == plan.armed_at
+    assert moved.due_at == store_ctx.calendar.add_business_time(plan.armed_at, 16 * HOUR)
+
+
+def test_a_case_whose_grade_the_policy_dropped_keeps_its_armed_targets(
+    store_ctx: StoreContext, order: OrderView
+) -> None:
+    from followup_tui.domain.sla_policy import policy_from_text
+
+    case = new_case(store_ctx, order, category="missing_documents")  # minor
+    assert case.row.grade == "minor"
+    text = shipped_policy_text()
+    start = text.index('[[grade]]\nkey = "minor"')
+    end = text.index("# --- 类别 categories")
+    store_ctx.sla = policy_from_text(
+        (text[:start] + text[end:]).replace('grade = "minor"', 'grade = "ordinary"'), "company.toml"
+    )
+    done = acknowledge_complaint(store_ctx, case.row.id)
+    assert [(c.kind, c.target_hours) for c in done.row.clocks] == [
+        (c.kind, c.target_hours) for c in case.row.clocks
+    ]
+    ack = done.row.clock("ack")
+    assert ack is not None and ack.met_at is not None

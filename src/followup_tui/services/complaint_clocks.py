@@ -17,7 +17,7 @@ next event once the calendar knows the year.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -118,15 +118,28 @@ def _remaining_seconds(plan: ClockPlan) -> int | None:
     return round(plan.remaining.total_seconds())
 
 
+def _targets(
+    complaint: Complaint, policy: SlaPolicy, stored: Iterable[ComplaintClock]
+) -> tuple[Target, ...]:
+    """The targets to arm: the grade's in the policy, or, when the company has since
+    removed that grade, the ones the case's clocks were armed with, so an old case can
+    still be worked and closed."""
+    if complaint.grade in policy.grade_keys():
+        return policy.grade(complaint.grade).targets
+    return tuple(
+        Target(ClockKind(row.kind), row.target_hours, Basis(row.basis), row.role)
+        for row in sorted(stored, key=lambda row: row.kind)
+    )
+
+
 def arm_complaint(
     session: Session, complaint: Complaint, policy: SlaPolicy, calendar: BusinessCalendar
 ) -> list[ComplaintClock]:
     """Arm every clock of the complaint's grade and rewrite its clock rows.
 
-    Rows of kinds the grade no longer has (a regrade, a changed policy) are removed.
-    The complaint must have been flushed (it needs its id).
+    Rows of kinds the grade no longer has (a changed policy) are removed. The
+    complaint must have been flushed (it needs its id).
     """
-    grade = policy.grade(complaint.grade)
     pauses = domain_pauses(pauses_of(session, complaint.id))
     met = met_times(complaint)
     existing = {
@@ -136,7 +149,7 @@ def arm_complaint(
         )
     }
     rows: list[ComplaintClock] = []
-    for target in grade.targets:
+    for target in _targets(complaint, policy, existing.values()):
         plan = plan_clock(
             target,
             complaint.armed_at,
