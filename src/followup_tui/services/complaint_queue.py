@@ -55,7 +55,9 @@ _NEVER = timedelta.max
 _CHUNK = 900  # ids per IN (...): well under every driver's parameter limit
 _CASE_COLUMNS = (
     "c.id, c.order_id, c.order_no, c.customer_name, c.category, c.grade, c.owner, c.status,"
-    " c.received_at, c.reopen_count, c.escalated_at, c.version"
+    " c.received_at, c.reopen_count, c.escalated_at, c.version,"
+    " (SELECT p.reason FROM complaint_pauses p WHERE p.complaint_id = c.id"
+    " AND p.ended_at IS NULL ORDER BY p.started_at DESC LIMIT 1)"
 )
 _CLOCK_COLUMNS = (
     "k.complaint_id, k.kind, k.target_hours, k.basis, k.role, k.armed_at, k.due_at,"
@@ -80,7 +82,9 @@ def _clocks_of(session: Session, complaint_id: int) -> tuple[ClockView, ...]:
     return tuple(sorted((clock_view(r) for r in rows), key=lambda c: _KIND_ORDER.get(c.kind, 9)))
 
 
-def complaint_row(complaint: Complaint, clocks: tuple[ClockView, ...]) -> ComplaintRow:
+def complaint_row(
+    complaint: Complaint, clocks: tuple[ClockView, ...], pause_reason: str | None = None
+) -> ComplaintRow:
     return ComplaintRow(
         id=complaint.id,
         order_id=complaint.order_id,
@@ -96,6 +100,7 @@ def complaint_row(complaint: Complaint, clocks: tuple[ClockView, ...]) -> Compla
         paused=any(c.paused_since is not None and c.met_at is None for c in clocks),
         clocks=clocks,
         version=complaint.version,
+        pause_reason=pause_reason,
     )
 
 
@@ -138,7 +143,11 @@ def complaint_detail_in(session: Session, complaint: Complaint) -> ComplaintDeta
             select(OrderLine.line_no).where(OrderLine.id == complaint.order_line_id)
         )
     return ComplaintDetail(
-        row=complaint_row(complaint, _clocks_of(session, complaint.id)),
+        row=complaint_row(
+            complaint,
+            _clocks_of(session, complaint.id),
+            next((p.reason for p in reversed(pauses) if p.ended_at is None), None),
+        ),
         description=complaint.description,
         contact=complaint.contact,
         suggested_grade=complaint.suggested_grade,
@@ -291,6 +300,7 @@ def _build(
                 paused=any(c.paused_since is not None and c.met_at is None for c in clocks),
                 clocks=tuple(clocks),
                 version=case[11],
+                pause_reason=case[12],
             )
         )
     return rows

@@ -50,6 +50,7 @@ class ComplaintRow:
     paused: bool
     clocks: tuple[ClockView, ...]
     version: int
+    pause_reason: str | None = None  # why the case stands still, while it does
 
     def clock(self, kind: str) -> ClockView | None:
         return next((c for c in self.clocks if c.kind == kind), None)

@@ -190,7 +190,9 @@ class ClockCells:
         if plan.is_met:
             return clock_text(Level.OK, None, met=True)
         if plan.is_paused:
-            reason = self._pause_reason(row) if self._pause_reason is not None else None
+            reason = (
+                self._pause_reason(row) if self._pause_reason is not None else row.pause_reason
+            )
             shown = t(f"complaints.paused.{reason}") if reason else format_duration(plan.remaining)
             return clock_text(Level.OK, None, paused=shown)
         return clock_text(clock_level(plan, self._now), self.left(plan))
