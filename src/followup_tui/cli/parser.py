@@ -29,6 +29,14 @@ PRIORITIES: tuple[str, ...] = ("normal", "high", "urgent")
 #: ``services.timeline_events.SHIP_MODES``, written out because building the parser must
 #: not import SQLAlchemy (a test keeps the two equal).
 SHIP_MODES: tuple[str, ...] = ("sea", "air", "rail", "truck", "express")
+#: The complaint vocabularies of ``domain.sla`` (statuses, pause reasons, remedies, parties),
+#: written out for the same reason (a test keeps them equal to the domain's).
+COMPLAINT_STATUSES: tuple[str, ...] = (
+    "new", "acknowledged", "investigating", "remedy", "awaiting_customer", "closed", "reopened",
+)  # fmt: skip
+PAUSE_REASONS: tuple[str, ...] = ("customer", "supplier", "qc", "carrier")
+REMEDY_KINDS: tuple[str, ...] = ("reship", "replace", "refund", "discount", "gift", "compensation")
+PARTIES: tuple[str, ...] = ("supplier", "carrier", "production", "internal", "customer")
 
 
 def positive_int(raw: str) -> int:
@@ -264,7 +272,7 @@ def _add_order_ship(orders: Any) -> None:
 
 def _add_reports(commands: Any) -> None:
     report = commands.add_parser("report", help=t("cli.help.report_cmd"))
-    reports = report.add_subparsers(dest="report_command", metavar="timeline")
+    reports = report.add_subparsers(dest="report_command", metavar="timeline|complaints")
     reports.required = True
     timeline = _leaf(
         reports.add_parser, "timeline", "cli.help.report_timeline", "reports:run_report_timeline"
@@ -283,6 +291,142 @@ def _add_reports(commands: Any) -> None:
         "--by", choices=("customer", "owner"), default="customer", help=t("cli.help.report_by")
     )
     timeline.add_argument("--out", metavar="FILE", help=t("cli.help.report_out"))
+    analysis = _leaf(
+        reports.add_parser,
+        "complaints",
+        "cli.help.complaint.report",
+        "complaint_report:run_report_complaints",
+    )
+    analysis.add_argument(
+        "--from", dest="date_from", metavar="D", help=t("cli.help.complaint.from")
+    )
+    analysis.add_argument("--to", dest="date_to", metavar="D", help=t("cli.help.complaint.to"))
+    analysis.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.as_of"))
+    analysis.add_argument(
+        "--format",
+        choices=("text", "md", "json"),
+        default="text",
+        help=t("cli.help.complaint.format"),
+    )
+    analysis.add_argument("--out", metavar="FILE", help=t("cli.help.report_out"))
+
+
+def complaint_id(raw: str) -> int:
+    """``123`` or ``#123`` (as the desk shows a case): a usage error otherwise."""
+    text = raw.strip().removeprefix("#")
+    if not text.isdigit() or int(text) <= 0:
+        raise argparse.ArgumentTypeError(t("cli.complaint_error.id", value=raw))
+    return int(text)
+
+
+def follow_up(raw: str) -> tuple[str, int]:
+    """``--follow-up "call the customer=3"``: a task due 3 business days after the remedy."""
+    task, sep, days = raw.rpartition("=")
+    days = days.strip()
+    if not sep or not task.strip() or not days.isdigit():
+        raise argparse.ArgumentTypeError(t("cli.complaint_error.follow_up", value=raw))
+    return task.strip(), int(days)
+
+
+def _add_complaint_entry(complaints: Any) -> None:
+    add = _leaf(complaints.add_parser, "add", "cli.help.complaint.add", "complaints:run_add")
+    add.add_argument("order_no", metavar="ORDER_NO")
+    add.add_argument("text", metavar="TEXT", help=t("cli.help.complaint.text"))
+    add.add_argument(
+        "--category", required=True, metavar="C", help=t("cli.help.complaint.category")
+    )
+    add.add_argument("--grade", metavar="G", help=t("cli.help.complaint.grade"))
+    add.add_argument("--reason", default="", metavar="R", help=t("cli.help.complaint.grade_reason"))
+    add.add_argument("--contact", default="", metavar="X", help=t("cli.help.complaint.contact"))
+    add.add_argument("--line", type=positive_int, metavar="N", help=t("cli.help.complaint.line"))
+    add.add_argument("--received", metavar="T", help=t("cli.help.complaint.received"))
+    add.add_argument("--owner", metavar="O", help=t("cli.help.complaint.owner"))
+    _json(add)
+
+    listing = _leaf(complaints.add_parser, "list", "cli.help.complaint.list", "complaints:run_list")
+    listing.add_argument(
+        "--status",
+        choices=COMPLAINT_STATUSES,
+        metavar="S",
+        help=t("cli.help.complaint.status", known=", ".join(COMPLAINT_STATUSES)),
+    )
+    listing.add_argument("--grade", metavar="G", help=t("cli.help.complaint.grade_filter"))
+    listing.add_argument("--owner", metavar="O|me", help=t("cli.help.owner_filter"))
+    listing.add_argument("--customer", metavar="C", help=t("cli.help.complaint.customer"))
+    listing.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.as_of"))
+    _json(listing)
+
+    show = _leaf(complaints.add_parser, "show", "cli.help.complaint.show", "complaints:run_show")
+    show.add_argument("id", type=complaint_id, metavar="ID")
+    _json(show)
+
+
+def _add_complaint_steps(complaints: Any) -> None:
+    def step(name: str) -> argparse.ArgumentParser:
+        parser = _leaf(
+            complaints.add_parser, name, f"cli.help.complaint.{name}", "complaints:run_step"
+        )
+        parser.set_defaults(step=name)
+        parser.add_argument("id", type=complaint_id, metavar="ID")
+        _json(parser)
+        return parser
+
+    step("ack")
+    step("assign").add_argument("owner", metavar="OWNER", help=t("cli.help.assign_owner"))
+    pause = step("pause")
+    pause.add_argument(
+        "--reason", required=True, choices=PAUSE_REASONS, help=t("cli.help.complaint.pause_reason")
+    )
+    pause.add_argument("--note", default="", help=t("cli.help.complaint.note"))
+    step("resume")
+    step("escalate").add_argument("--reason", default="", help=t("cli.help.complaint.why"))
+    cause = step("cause")
+    cause.add_argument(
+        "--root-cause", required=True, metavar="TEXT", help=t("cli.help.complaint.root_cause")
+    )
+    cause.add_argument(
+        "--party", required=True, choices=PARTIES, help=t("cli.help.complaint.party")
+    )
+    cause.add_argument("--inspection", action="store_true", help=t("cli.help.complaint.inspection"))
+    cause.add_argument("--evidence", default="", help=t("cli.help.complaint.evidence"))
+    remedy = step("remedy")
+    remedy.add_argument(
+        "--kind", required=True, choices=REMEDY_KINDS, help=t("cli.help.complaint.remedy_kind")
+    )
+    remedy.add_argument("--amount", metavar="X", help=t("cli.help.complaint.amount"))
+    remedy.add_argument("--currency", default="", metavar="C", help=t("cli.help.currency"))
+    remedy.add_argument("--note", required=True, help=t("cli.help.complaint.remedy_note"))
+    remedy.add_argument(
+        "--follow-up",
+        dest="follow_ups",
+        action="append",
+        type=follow_up,
+        default=[],
+        metavar='"TASK=DAYS"',
+        help=t("cli.help.complaint.follow_up"),
+    )
+    step("close").add_argument("--note", required=True, help=t("cli.help.complaint.close_note"))
+    satisfaction = step("satisfaction")
+    satisfaction.add_argument(  # 1-5, checked by the service like the desk's form
+        "--score", required=True, type=int, metavar="1-5", help=t("cli.help.complaint.score")
+    )
+    satisfaction.add_argument("--comment", default="", help=t("cli.help.complaint.comment"))
+    step("reopen").add_argument("--reason", required=True, help=t("cli.help.complaint.why"))
+
+
+def _add_complaints(commands: Any) -> None:
+    complaint = commands.add_parser("complaint", help=t("cli.help.complaint.cmd"))
+    complaints = complaint.add_subparsers(
+        dest="complaint_command", metavar=t("cli.help.complaint.metavar")
+    )
+    complaints.required = True
+    _add_complaint_entry(complaints)
+    _add_complaint_steps(complaints)
+    alerts = _leaf(
+        commands.add_parser, "alerts", "cli.help.complaint.alerts", "complaints:run_alerts"
+    )
+    alerts.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.alerts_as_of"))
+    _json(alerts)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -302,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     orders.required = True
     _add_order_entry(orders)
     _add_order_moves(orders)
+    _add_complaints(commands)
     _add_reports(commands)
     return parser
 
