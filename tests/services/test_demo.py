@@ -139,7 +139,11 @@ def test_one_change_log_row_per_table_loaded(loaded: tuple[StoreContext, DemoSum
         "notes": [None, summary.notes],
         "milestones": [None, summary.milestones],
         "milestone_links": [None, scalar(ctx, "SELECT count(*) FROM milestone_links")],
+        "complaints": [None, summary.complaints],
+        "complaint_pauses": [None, scalar(ctx, "SELECT count(*) FROM complaint_pauses")],
+        "complaint_clocks": [None, scalar(ctx, "SELECT count(*) FROM complaint_clocks")],
     }
+    assert summary.complaints == scalar(ctx, "SELECT count(*) FROM complaints") == 25
 
 
 def test_every_lifecycle_status_and_a_realistic_mix(

@@ -52,6 +52,7 @@ from followup_tui.services.demo_catalog import (
     prepare_buyers,
     table_of,
 )
+from followup_tui.services.demo_complaints import plan_demo_complaints
 from followup_tui.services.demo_plans import plan_demo_orders
 from followup_tui.services.demo_stages import CANCELLED_ROW, DRAFT_ROW, order_stage
 from followup_tui.store.models import Note, Order, OrderLine
@@ -99,6 +100,7 @@ class DemoSummary:
     notes: int
     seconds: float
     milestones: int = 0
+    complaints: int = 0
 
 
 def load_demo(
@@ -139,6 +141,12 @@ def load_demo(
         with indexes_deferred(connection, enabled=big), collector_paused(enabled=big):
             counts.update(_insert_orders(connection, generator, orders, progress))
             counts.update(plan_demo_orders(connection, ctx.calendar, day, seed))
+        added = plan_demo_complaints(
+            session, ctx.sla, ctx.calendar, ctx.now(), day, orders=orders, seed=seed,
+            timezone=DESK_ZONE,
+        )  # fmt: skip
+        for table, count in added.items():  # complaint follow-ups are notes too
+            counts[table] = counts.get(table, 0) + count
         log_load(connection, ctx, counts)
         after_load(connection, counts)
     return DemoSummary(
@@ -150,6 +158,7 @@ def load_demo(
         notes=counts["notes"],
         seconds=clock.perf_counter() - started,
         milestones=counts.get("milestones", 0),
+        complaints=counts.get("complaints", 0),
     )
 
 
