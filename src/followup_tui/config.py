@@ -17,6 +17,7 @@ import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -41,9 +42,11 @@ SORT_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 MAX_REFRESH_SECONDS = 3600.0
 OWNER_EXPECTED = '"all", "me" or a clerk\'s name'
+ACCOUNT_EXPECTED = "an operating-system account name (no spaces or commas)"
 
 _TOP_KEYS: tuple[str, ...] = (
-    "language", "timezone", "refresh_seconds", "calendar", "store", "keymap", "views",
+    "language", "timezone", "refresh_seconds", "calendar", "store", "supervisors", "keymap",
+    "views",
 )  # fmt: skip
 _VIEW_FIELDS: tuple[str, ...] = ("status", "owner", "sort", "descending", "filter")
 _SETTABLE = ", ".join((*_TOP_KEYS[:-2], "keymap.<id>", "views.<name>.<field>"))
@@ -92,9 +95,12 @@ class Config:
     views: Mapping[str, SavedView] = field(default_factory=_default_views)
     calendar: str = "mon-fri"
     store: str | None = None
+    #: Accounts that may acknowledge a major complaint; empty means anyone may.
+    supervisors: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Frozen is shallow; copy the mappings behind read-only proxies so that it is not.
+        object.__setattr__(self, "supervisors", tuple(self.supervisors))
         object.__setattr__(self, "keymap", MappingProxyType(dict(self.keymap)))
         object.__setattr__(self, "views", MappingProxyType(dict(self.views)))
 
@@ -196,6 +202,22 @@ def _refresh_seconds(value: object) -> float:
     return float(value)
 
 
+def _supervisors(value: object) -> tuple[str, ...]:
+    """Account names, each once. Spaces and commas are refused: no POSIX login has them,
+    and ``config set supervisors "a,b"`` splits on commas, so such a name could never
+    match the actor nor be read back."""
+    if not isinstance(value, list):
+        raise _bad("supervisors", 'a list of account names such as ["wangfang"]', value)
+    names: list[str] = []
+    for name in value:
+        _text("supervisors", name, ACCOUNT_EXPECTED, spaces=False)
+        if "," in name:
+            raise _bad("supervisors", ACCOUNT_EXPECTED, name)
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
 def _flatten_keymap(prefix: str, table: Mapping[str, object], out: dict[str, object]) -> None:
     """Accept ``orders.advance = "a"`` unquoted too: TOML reads it as a nested table."""
     for name, value in table.items():
@@ -261,6 +283,7 @@ def config_from_dict(data: Mapping[str, Any]) -> Config:
         views=_views(data["views"]) if "views" in data else default.views,
         calendar=_one_of("calendar", data.get("calendar", default.calendar), available_calendars()),
         store=None if store is None else _text("store", store, "a file path or a SQLAlchemy URL"),
+        supervisors=_supervisors(data["supervisors"]) if "supervisors" in data else (),
     )
 
 
@@ -272,6 +295,7 @@ def config_to_dict(config: Config) -> dict[str, Any]:
         "refresh_seconds": config.refresh_seconds,
         "calendar": config.calendar,
         "store": config.store,
+        "supervisors": list(config.supervisors),
         "keymap": dict(config.keymap),
         "views": {
             name: {field_name: getattr(view, field_name) for field_name in _VIEW_FIELDS}
@@ -280,64 +304,15 @@ def config_to_dict(config: Config) -> dict[str, Any]:
     }
 
 
-DEFAULT_FILE = """\
-# followup-tui settings. 跟单台设置。
-# Edit this file, or run `followup config set KEY VALUE` (which rewrites it without comments).
-# 可直接编辑本文件，或运行 `followup config set 键 值`（会重写本文件，注释不保留）。
+def default_file_text() -> str:
+    """The commented settings file a first run writes, zh and en line by line.
 
-# Interface language: "zh_CN", "en", or "auto" to follow the system locale.
-# 界面语言："zh_CN"、"en"，或 "auto"（跟随系统区域设置）。
-language = "auto"
-
-# Time zone for showing times and counting business hours (an IANA name).
-# 显示时间和计算工作时间所用的时区（IANA 名称）。
-timezone = "Asia/Shanghai"
-
-# How often live views look for changes, in seconds (more than 0, at most 3600).
-# 实时视图检查更新的间隔，单位为秒（大于 0，不超过 3600）。
-refresh_seconds = 2.0
-
-# Business calendar for SLA clocks and days left: "mon-fri", or "cn-mainland" (holidays, 调休).
-# 工作日历，用于 SLA 计时和剩余工作日："mon-fri"，或 "cn-mainland"（含法定节假日与调休）。
-calendar = "mon-fri"
-
-# Where orders are kept: a file path or a SQLAlchemy URL (postgresql+psycopg://host/db).
-# Left out, the desk uses desk.db in its data folder; --db and FOLLOWUP_DB win over it.
-# 数据存放位置：文件路径或 SQLAlchemy URL。
-# 不设置则使用数据目录中的 desk.db；--db 与 FOLLOWUP_DB 优先。
-# store = "/srv/followup/desk.db"
-
-# Key bindings, binding id = key, e.g. "orders.advance" = "a" or "orders.undo" = "ctrl+z".
-# 快捷键：绑定编号 = 按键。
-[keymap]
-# "orders.advance" = "a"
-
-# Saved views of the order queue; each [views.NAME] table may set:
-#   status      "open", "all", or one order status (draft, confirmed, materials, production,
-#               qc, packed, shipped, in_transit, delivered, accepted, closed, on_hold, cancelled)
-#   owner       "all", "me", or a clerk's name
-#   sort        order_no, customer, product, quantity, due_date, days_left, status or owner
-#   descending  true for the largest first
-#   filter      text the queue is narrowed to
-# 订单队列的保存视图。每个 [views.名称] 可设置：状态 status、跟单员 owner、
-# 排序列 sort、倒序 descending、筛选文字 filter。
-
-# Every open order. 所有未结订单。
-[views.open]
-status = "open"
-owner = "all"
-sort = "due_date"
-descending = false
-filter = ""
-
-# My open orders. 我的未结订单。
-[views.mine]
-status = "open"
-owner = "me"
-sort = "due_date"
-descending = false
-filter = ""
-"""
+    Kept as package data rather than a string here so the text can be edited (and read
+    by an administrator) as the TOML it is; read on demand, because only a first run
+    needs it.
+    """
+    source = resources.files("followup_tui").joinpath("data", "config_default.toml")
+    return source.read_text(encoding="utf-8")
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -365,7 +340,7 @@ def _read_raw(path: Path, *, create: bool) -> dict[str, Any] | None:
         if not path.exists():
             if not create:
                 return None
-            _write_atomic(path, DEFAULT_FILE)
+            _write_atomic(path, default_file_text())
         with path.open("rb") as source:
             return tomllib.load(source)
     except tomllib.TOMLDecodeError as exc:
@@ -436,6 +411,8 @@ def _with_value(data: Mapping[str, Any], key: str, raw: str) -> dict[str, Any]:
         updated["store"] = raw
     elif key == "store":
         updated.pop("store", None)  # "" goes back to the default store
+    elif key == "supervisors":  # "" empties the list: anyone may acknowledge again
+        updated[key] = [name.strip() for name in raw.split(",")] if raw.strip() else []
     elif parts[0] == "keymap" and len(parts) > 1:
         current = updated.get("keymap", {})
         if not isinstance(current, Mapping):
@@ -486,6 +463,8 @@ def get_config_value(config: Config, key: str) -> str:
         return repr(config.refresh_seconds)
     if key == "store":
         return config.store or ""
+    if key == "supervisors":
+        return ",".join(config.supervisors)
     if parts[0] == "keymap" and len(parts) > 1:
         binding = key.removeprefix("keymap.")
         if binding not in config.keymap:

@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from followup_tui.commands.complaint_commands import CASE_ENTRIES, QUEUE_ENTRIES, TRIAGE_ENTRIES
+from followup_tui.config import Config
 from followup_tui.screens.complaint_actions import MUTATING_ACTIONS
 from followup_tui.screens.complaint_detail import ComplaintDetailScreen
 from followup_tui.screens.complaint_form_base import CaseForm
@@ -263,6 +264,40 @@ def test_closing_without_a_remedy_is_refused_and_changes_nothing(desk: Desk) -> 
     assert "without a remedy" in seen["text"]
     after = case(desk, ordinary.row.id)
     assert after.row.status == ordinary.row.status and after.row.version == ordinary.row.version
+
+
+def test_a_clerk_cannot_acknowledge_a_major_case_when_the_desk_names_supervisors(
+    desk: Desk,
+) -> None:
+    """The desk's actor (``tester``) is not among the configured supervisors: ``k`` on
+    the major case is refused with a message naming them, and the case stays new; the
+    ordinary case is the clerk's to acknowledge."""
+    major, ordinary = file_cases(desk)
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await settle(pilot)
+        await press(pilot, "k")
+        for _ in range(50):
+            if list(messages(pilot.app, "error")):
+                break
+            await pilot.pause(0.02)
+        seen["errors"] = list(messages(pilot.app, "error"))
+        screen.table.move_cursor_to_key(ordinary.row.id)
+        await settle(pilot)
+        await press(pilot, "k")
+
+    desk.run(body, config=Config(supervisors=("wangfang", "zhaolei")))
+    assert seen["errors"] == [
+        "Status: A major complaint must be acknowledged by a supervisor (wangfang, zhaolei)."
+    ]
+    after = case(desk, major.row.id)  # escalated on opening (breached), not acknowledged
+    assert after.row.status == "new" and after.acknowledged_by == ""
+    ack = after.row.clock("ack")
+    assert ack is not None and ack.met_at is None
+    assert case(desk, ordinary.row.id).row.status == "acknowledged"
 
 
 def test_a_new_complaint_from_the_order_queue(desk: Desk) -> None:

@@ -53,8 +53,11 @@ def test_first_load_writes_a_private_commented_default_file(path: Path) -> None:
     comments = [line for line in text.splitlines() if line.startswith("#")]
     assert len(comments) > 10
     assert any("界面语言" in line for line in comments)  # the Chinese gloss
+    assert any("主管" in line for line in comments)
     lines = text.splitlines()
-    for key in ("language", "timezone", "refresh_seconds", "calendar", "store", "keymap"):
+    for key in (
+        "language", "timezone", "refresh_seconds", "calendar", "store", "supervisors", "keymap",
+    ):  # fmt: skip
         # every key (store is commented out) sits right under its explanation
         at = next(i for i, line in enumerate(lines) if line.lstrip("#[ ").startswith(key))
         assert lines[at - 1].startswith("#"), key
@@ -76,6 +79,7 @@ def test_defaults() -> None:
     assert config.refresh_seconds == 2.0
     assert config.calendar == "mon-fri"
     assert config.store is None
+    assert config.supervisors == ()  # anyone may acknowledge
     assert dict(config.keymap) == {}
     assert dict(config.views) == {
         "open": SavedView("open", status="open"),
@@ -125,6 +129,12 @@ def test_config_is_immutable() -> None:
         ('[keymap]\n"orders.advance" = ""', "keymap.orders.advance", '""'),
         ('[keymap]\norders.advance = ""', "keymap.orders.advance", '""'),
         ('[keymap]\n"orders.advance" = 1', "keymap.orders.advance", "1"),
+        ('supervisors = "wangfang"', "supervisors", '"wangfang"'),
+        ("supervisors = [3]", "supervisors", "3"),
+        ('supervisors = [""]', "supervisors", '""'),
+        ('supervisors = ["wang fang"]', "supervisors", '"wang fang"'),
+        ('supervisors = ["a,b"]', "supervisors", '"a,b"'),
+        ('supervisors = ["wf\\u001b[2J"]', "supervisors", '"wf\\u001b[2J"'),
     ],
 )
 def test_bad_value_names_key_value_and_expected_form(
@@ -283,6 +293,28 @@ def test_set_empty_store_goes_back_to_the_default(path: Path) -> None:
     assert get_config_value(config, "store") == ""
 
 
+def test_supervisors_set_get_and_empty_again(path: Path) -> None:
+    load_config(path)
+    assert "supervisors = []" in path.read_text(encoding="utf-8")  # the default file's
+    config = set_config_value(path, "supervisors", " wangfang, zhaolei,wangfang ")
+    assert config.supervisors == ("wangfang", "zhaolei")  # each once, in the order given
+    assert load_config(path) == config
+    assert get_config_value(config, "supervisors") == "wangfang,zhaolei"
+    assert set_config_value(path, "supervisors", "zhaolei").supervisors == ("zhaolei",)
+    emptied = set_config_value(path, "supervisors", "")
+    assert emptied.supervisors == ()
+    assert load_config(path).supervisors == ()
+    assert get_config_value(emptied, "supervisors") == ""
+
+
+def test_supervisors_in_a_file_are_read_as_written(path: Path) -> None:
+    write(path, 'supervisors = ["wangfang", "张伟"]\n')
+    config = load_config(path)
+    assert config.supervisors == ("wangfang", "张伟")
+    assert config == Config(supervisors=["wangfang", "张伟"])  # type: ignore[arg-type]
+    assert hash(config.supervisors)
+
+
 def test_set_on_a_missing_file_keeps_the_default_views(path: Path) -> None:
     config = set_config_value(path, "views.week.status", "shipped")
     assert set(config.views) == {"open", "mine", "week"}
@@ -306,6 +338,8 @@ def test_set_on_a_missing_file_keeps_the_default_views(path: Path) -> None:
         ("keymap.orders.advance", "", "keymap.orders.advance"),
         ("colour", "red", "colour"),
         ("keymap", "a", "keymap"),
+        ("supervisors", "wangfang,", "supervisors"),
+        ("supervisors", "wang fang", "supervisors"),
     ],
 )
 def test_bad_set_leaves_the_file_byte_identical(
@@ -360,11 +394,15 @@ def test_get_defaults() -> None:
 
 
 def test_config_to_dict_is_json_and_round_trips() -> None:
-    config = Config(language="en", keymap={"orders.advance": "a"}, store="/x/desk.db")
+    config = Config(
+        language="en", keymap={"orders.advance": "a"}, store="/x/desk.db", supervisors=("wf",)
+    )
     data = json.loads(json.dumps(config_to_dict(config)))
     assert set(data) == {
-        "language", "timezone", "refresh_seconds", "calendar", "store", "keymap", "views",
+        "language", "timezone", "refresh_seconds", "calendar", "store", "supervisors", "keymap",
+        "views",
     }  # fmt: skip
+    assert data["supervisors"] == ["wf"]
     assert data["views"]["mine"] == {
         "status": "open", "owner": "me", "sort": "due_date", "descending": False, "filter": "",
     }  # fmt: skip

@@ -79,7 +79,8 @@ class DeskSettings:
         actor: str | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> StoreContext:
-        """The SQLAlchemy store, carrying the desk's time zone, calendar and SLA policy.
+        """The SQLAlchemy store, carrying the desk's time zone, calendar, SLA policy and
+        the supervisors who may acknowledge a major complaint.
 
         Every opening goes through here, so the desk, the CLI and the admin commands
         count "today" and business days the same way. ``read_only`` defaults to the
@@ -95,6 +96,7 @@ class DeskSettings:
             timezone=self.config.timezone,
             calendar=self.calendar,
             sla=self.sla,
+            supervisors=self.config.supervisors,
         )
 
 

@@ -132,6 +132,37 @@ def _targets(
     )
 
 
+def ack_refused(ctx: StoreContext, session: Session, complaint: Complaint) -> bool:
+    """Whether ``ctx.actor`` may not meet the case's acknowledgement clock.
+
+    A target with the role ``supervisor`` (a major complaint's acknowledgement) is owed
+    by one of the desk's supervisors, the accounts listed in the config. A desk that
+    lists none lets anyone acknowledge: a small desk has no separate supervisors, and
+    refusing everyone would leave the clock to breach. The target is the one arming
+    would use (the policy's, or the stored one for a grade the company has removed).
+    """
+    if not ctx.supervisors or ctx.actor in ctx.supervisors:
+        return False
+    stored = session.scalars(
+        select(ComplaintClock).where(ComplaintClock.complaint_id == complaint.id)
+    )
+    targets = _targets(complaint, ctx.sla, stored)
+    ack = next((target for target in targets if target.kind is ClockKind.ACK), None)
+    return ack is not None and ack.role == "supervisor"
+
+
+def check_acknowledger(ctx: StoreContext, session: Session, complaint: Complaint) -> None:
+    """Refuse an acknowledgement :func:`ack_refused` reserves for a supervisor, naming
+    the supervisors, so the clerk knows whom to call; raised before anything changes."""
+    if ack_refused(ctx, session, complaint):
+        raise FollowupError(
+            "error.ack_needs_supervisor",
+            field="status",
+            grade=complaint.grade,
+            supervisors=", ".join(sorted(ctx.supervisors)),
+        )
+
+
 def arm_complaint(
     session: Session, complaint: Complaint, policy: SlaPolicy, calendar: BusinessCalendar
 ) -> list[ComplaintClock]:

@@ -41,8 +41,10 @@ from followup_tui.domain.sla_policy import (
 )
 from followup_tui.domain.text import clean_text, require_text
 from followup_tui.services.complaint_clocks import (
+    ack_refused,
     arm_complaint,
     business_days_after,
+    check_acknowledger,
     estimating,
     open_pause,
     pauses_of,
@@ -113,16 +115,23 @@ def _meet_ack(ctx: StoreContext, complaint: Complaint) -> None:
     complaint.acknowledged_by = ctx.actor
 
 
-def _move(ctx: StoreContext, complaint: Complaint, target: ComplaintStatus) -> None:
+def _move(
+    session: Session, ctx: StoreContext, complaint: Complaint, target: ComplaintStatus
+) -> None:
     """Move the status by the domain's table.
 
     A reopened case goes straight back to work (the table has no second
     acknowledgement), so its first working step meets the re-armed acknowledgement
-    clock if nobody acknowledged the reopening explicitly.
+    clock if nobody acknowledged the reopening explicitly, unless that acknowledgement
+    is owed by a supervisor and the actor is not one: then the clock keeps running.
     """
     current = ComplaintStatus(complaint.status)
     check_complaint_move(current, target)
-    if current is ComplaintStatus.REOPENED and complaint.acknowledged_at is None:
+    if (
+        current is ComplaintStatus.REOPENED
+        and complaint.acknowledged_at is None
+        and not ack_refused(ctx, session, complaint)
+    ):
         _meet_ack(ctx, complaint)
     complaint.status = target.value
 
@@ -189,24 +198,28 @@ def acknowledge_complaint(
 ) -> ComplaintDetail:
     """Meet the acknowledgement clock and record who acknowledged.
 
-    A major grade's acknowledgement is owed by a supervisor (the clock's role); the
-    desk has no role list, so the service records the actor and the desk decides who
-    is offered the key. A reopened case is acknowledged without leaving ``reopened``
-    (the status table continues a reopened case like an acknowledged one).
+    A major grade's acknowledgement is owed by a supervisor (the clock's role): when
+    the desk lists its supervisors (config ``supervisors``) anyone else is refused,
+    naming them; with no list anyone may. A new case moves to ``acknowledged``. A
+    reopened round not yet acknowledged keeps its status (``reopened``, or the stage a
+    clerk who may not acknowledge has since moved it to), because the status table
+    continues a reopened case like an acknowledged one.
     """
 
-    def change(_session: Session, complaint: Complaint) -> None:
-        reopened = complaint.status == ComplaintStatus.REOPENED.value
-        if reopened and complaint.acknowledged_at is None:
-            _meet_ack(ctx, complaint)  # a reopening acknowledged; the status stays reopened
-            return
-        if reopened:
+    def change(session: Session, complaint: Complaint) -> None:
+        status = ComplaintStatus(complaint.status)
+        pending = complaint.acknowledged_at is None and status is not ComplaintStatus.CLOSED
+        if status is ComplaintStatus.REOPENED and not pending:
             raise FollowupError(
                 "error.complaint_already_acknowledged",
                 field="status",
                 by=complaint.acknowledged_by,
             )
-        _move(ctx, complaint, ComplaintStatus.ACKNOWLEDGED)
+        if not pending:  # the status table's refusal comes before the role's
+            check_complaint_move(status, ComplaintStatus.ACKNOWLEDGED)
+        check_acknowledger(ctx, session, complaint)
+        if status is ComplaintStatus.NEW:
+            _move(session, ctx, complaint, ComplaintStatus.ACKNOWLEDGED)
         _meet_ack(ctx, complaint)
 
     return _step(ctx, complaint_id, expected_version, change)
@@ -317,9 +330,9 @@ def record_cause(
     party = check_responsible_party(responsible_party.strip())
     proof = clean_text(evidence, field="evidence", multiline=True, max_length=NOTE_LIMIT)
 
-    def change(_session: Session, complaint: Complaint) -> None:
+    def change(session: Session, complaint: Complaint) -> None:
         if ComplaintStatus(complaint.status) in _BEFORE_INVESTIGATION:
-            _move(ctx, complaint, ComplaintStatus.INVESTIGATING)
+            _move(session, ctx, complaint, ComplaintStatus.INVESTIGATING)
         else:
             _refuse_closed(complaint)
         complaint.root_cause = cause
@@ -375,7 +388,7 @@ def record_remedy(
 
     def change(session: Session, complaint: Complaint) -> None:
         if complaint.status != ComplaintStatus.REMEDY.value:
-            _move(ctx, complaint, ComplaintStatus.REMEDY)
+            _move(session, ctx, complaint, ComplaintStatus.REMEDY)
         complaint.remedy_kind = remedy.value
         complaint.remedy_amount = value
         complaint.remedy_currency = money if value is not None else ""
@@ -397,7 +410,7 @@ def close_complaint(
 
     def change(session: Session, complaint: Complaint) -> None:
         text = check_close(complaint.remedy_kind, note)
-        _move(ctx, complaint, ComplaintStatus.CLOSED)
+        _move(session, ctx, complaint, ComplaintStatus.CLOSED)
         now = ctx.now()
         running = open_pause(pauses_of(session, complaint.id))
         if running is not None:  # nothing waits on anyone once the case is closed
@@ -426,7 +439,7 @@ def close_complaint(
 
 def _reopen(session: Session, ctx: StoreContext, complaint: Complaint, reason: str) -> None:
     """A new round: the clocks start again from now, their met marks cleared."""
-    _move(ctx, complaint, ComplaintStatus.REOPENED)
+    _move(session, ctx, complaint, ComplaintStatus.REOPENED)
     complaint.reopen_count += 1
     complaint.armed_at = ctx.now()
     complaint.acknowledged_at = None

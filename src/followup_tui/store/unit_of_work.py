@@ -7,7 +7,7 @@ the desk is read-only, so nothing in the services reads a global.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -38,7 +38,9 @@ class StoreContext:
     ``timezone`` is the desk's (the config's), which decides what "today" is;
     ``calendar`` is the business calendar due dates and plans are counted in; ``sla`` is
     the complaint SLA policy (the company's copy when the desk has one) that complaint
-    clocks are armed with.
+    clocks are armed with. ``supervisors`` are the accounts that may meet a target whose
+    role is ``supervisor`` (a major complaint's acknowledgement); empty means anyone may,
+    because a small desk has no separate supervisors.
     """
 
     location: StoreLocation
@@ -49,6 +51,7 @@ class StoreContext:
     timezone: str = "Asia/Shanghai"
     calendar: BusinessCalendar = field(default_factory=lambda: load_calendar("mon-fri"))
     sla: SlaPolicy = field(default_factory=load_policy)
+    supervisors: frozenset[str] = frozenset()
     _write_maker: sessionmaker[Session] = field(init=False, repr=False)
     _read_maker: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -99,6 +102,7 @@ def open_store(
     timezone: str = "Asia/Shanghai",
     calendar: BusinessCalendar | None = None,
     sla: SlaPolicy | None = None,
+    supervisors: Iterable[str] = (),
 ) -> StoreContext:
     engine = make_engine(location, read_only=read_only)
     return StoreContext(
@@ -110,4 +114,5 @@ def open_store(
         timezone=timezone,
         calendar=calendar if calendar is not None else load_calendar("mon-fri"),
         sla=sla if sla is not None else load_policy(),
+        supervisors=frozenset(supervisors),
     )
