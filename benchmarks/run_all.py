@@ -10,6 +10,9 @@
 5. bench_timeline.py: the timeline on 10,000 planned orders with 11 milestones each
    (``benchmarks/out/timeline-10k.db``, built once; ``bench_timeline.py --fresh``
    rebuilds it): the read, opening it, redraws after a scroll or zoom, a shift.
+6. bench_complaints.py: the complaint triage on 100,000 complaints, 20,000 open
+   (``benchmarks/out/complaints-100k.db``, built once; ``--fresh`` rebuilds it): the
+   queue opening, a refresh of every open clock, the alerts, the triage screen.
 
 Each benchmark runs in its own process (so RSS and imports are its own) and leaves its
 figures in ``benchmarks/out/figures-*.json``; this script prints them together. The
@@ -116,6 +119,7 @@ def main() -> int:
     figures += run("bench_datatable", "--runs-10k", "1" if quick else "3", "--runs-100k", "1",
                    "--desk-runs", "2" if quick else "3")
     figures += run("bench_timeline", *(["--quick"] if quick else []))
+    figures += run("bench_complaints", *(["--quick"] if quick else []))
 
     print(f"\n=== report ({time.perf_counter() - started:.0f} s in all)")
     print(f"machine: {machine()}")

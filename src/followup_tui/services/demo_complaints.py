@@ -43,7 +43,7 @@ from followup_tui.store.models import Complaint, ComplaintPause, Customer, Note,
 ORDERS_PER_COMPLAINT = 12
 MAX_COMPLAINTS = 600
 #: A big demo draws its complaints from this many of its most recent candidate orders.
-RECENT_CANDIDATES = 20 * MAX_COMPLAINTS
+RECENT_CANDIDATES = 4 * MAX_COMPLAINTS
 #: A closed case's order was placed at least this many days ago (its goods had arrived).
 OLD_ORDER_DAYS = 60
 SHIPPED = ("shipped", "in_transit", "delivered", "accepted", "closed")
@@ -164,27 +164,34 @@ def _states(count: int) -> list[str]:
 def _candidates(connection: Connection, today: date) -> tuple[list[_Order], ...]:
     """The orders complaints can be about, newest first and at most RECENT_CANDIDATES of
     each kind however big the demo: shipped ones placed OLD_ORDER_DAYS ago or more (for
-    closed cases), shipped ones of any age, and late ones not shipped yet."""
+    closed cases), shipped ones of any age, and late ones not shipped yet.
+
+    Shipped orders are most of a big demo, so they are found by walking the orders from
+    the newest (``status || ''`` keeps the status index out of it: through the index a
+    million orders took 0.7 s a query, sorting every shipped one by id; walking, 0.1 s).
+    """
     o, c = table_of(Order), table_of(Customer)
+    buyers = {row[0]: tuple(row[1:]) for row in connection.execute(
+        select(c.c.id, c.c.key_account, c.c.language, c.c.contact))}  # fmt: skip
     columns = (o.c.id, o.c.order_no, o.c.customer_name, o.c.owner, o.c.status,
-               o.c.total_amount, c.c.key_account, c.c.language, c.c.contact, o.c.order_date,
-               o.c.due_date)  # fmt: skip
+               o.c.total_amount, o.c.customer_id, o.c.order_date, o.c.due_date)  # fmt: skip
 
-    def read(statuses: tuple[str, ...], *where: Any) -> list[_Order]:
-        query = (
-            select(*columns)
-            .join(c, c.c.id == o.c.customer_id)
-            .where(o.c.status.in_(statuses), *where)
-            .order_by(o.c.id.desc())
-            .limit(RECENT_CANDIDATES)
-        )
-        return [_Order(*row) for row in connection.execute(query).all()]
+    def read(*where: Any) -> list[_Order]:
+        query = select(*columns).where(*where).order_by(o.c.id.desc()).limit(RECENT_CANDIDATES)
+        found = []
+        for row in connection.execute(query):
+            key_account, language, contact = buyers[row.customer_id]
+            found.append(_Order(row.id, row.order_no, row.customer_name, row.owner, row.status,
+                                row.total_amount, key_account, language, contact,
+                                row.order_date, row.due_date))  # fmt: skip
+        return found
 
+    shipped = o.c.status.concat("").in_(SHIPPED)
     placed = today - timedelta(days=OLD_ORDER_DAYS)
     return (
-        read(SHIPPED, o.c.order_date <= placed),
-        read(SHIPPED),
-        read(RUNNING, o.c.due_date < today),
+        read(shipped, o.c.order_date <= placed),
+        read(shipped),
+        read(o.c.status.in_(RUNNING), o.c.due_date < today),
     )
 
 
