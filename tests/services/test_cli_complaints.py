@@ -406,3 +406,29 @@ def test_the_report_shows_the_services_figures(
     assert out.read_text(encoding="utf-8").startswith("# Complaint analysis")
     code, _, err = run(capsys, "report", "complaints", "--from", "2026-12-01", "--to", "2026-11-01")
     assert code == 1 and "2026-12-01" in err
+
+
+def test_alerts_on_a_store_this_account_cannot_write_escalate_nothing(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A supervisor's account with read access only: the breach is reported (exit 1) and
+    counted as "would escalate", and the store is left as it was."""
+    order(capsys, "PO-C-1")
+    case = complaint(capsys, "PO-C-1", "--category", "quality", "Frayed", "--grade", "major",
+                     "--reason", "key order", "--received", at(9))  # fmt: skip
+    with monkeypatch.context() as patched:
+        patched.setattr("followup_tui.cli.complaints.os.access", lambda *_: False)
+        code, out, _ = run(capsys, "alerts", "--as-of", at(11, 30), "--json")
+        found = json.loads(out)
+        assert code == 1 and found["read_only"] is True
+        assert (found["breached"], found["escalated"]) == (1, 1)
+        code, out, _ = run(capsys, "alerts", "--as-of", at(11, 30))
+        assert code == 1 and "read-only here, so 1 breached case(s) were not escalated" in out
+    shown = ok_json(capsys, "complaint", "show", str(case["id"]))
+    assert shown["complaint"]["escalated_at"] is None  # type: ignore[index]
+
+
+def test_alerts_never_create_a_store(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "alerts")
+    assert (code, out) == (1, "") and "There are no orders" in err
+    assert not (home / "desk.db").exists()

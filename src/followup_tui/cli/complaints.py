@@ -394,13 +394,14 @@ def run_list(run: Invocation) -> int:
 
 def _writable(settings: DeskSettings) -> bool:
     """Whether this run may escalate: not ``watch``, and a SQLite file (and its folder,
-    for the WAL) this account can write. A server decides for itself (its role)."""
+    for the WAL) this account can write. A server decides for itself (its role). A
+    store that does not exist is read, so that the read says so instead of creating one."""
     if settings.read_only:
         return False
     path = settings.location.path
     if path is None:
         return True
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return path.exists() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def alert_json(alert: Alert, ctx: StoreContext) -> dict[str, Any]:
