@@ -12,11 +12,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_tui.cli import main, parser
 from followup_tui.domain.sla import ComplaintStatus, PauseReason, RemedyKind
 from followup_tui.domain.sla_policy import RESPONSIBLE_PARTIES
-from followup_tui.services.complaint_analysis import analyse, analysis_json, normalise_cause
+from followup_tui.services.complaint_analysis import (
+    WorkingTime,
+    analyse,
+    analysis_json,
+    normalise_cause,
+)
 from followup_tui.store.location import parse_store
 from followup_tui.store.unit_of_work import StoreContext, open_store
 
@@ -432,3 +439,24 @@ def test_alerts_never_create_a_store(home: Path, capsys: pytest.CaptureFixture[s
     code, out, err = run(capsys, "alerts")
     assert (code, out) == (1, "") and "There are no orders" in err
     assert not (home / "desk.db").exists()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 1)),
+    length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=25)),
+    name=st.sampled_from(["mon-fri", "cn-mainland"]),
+)
+def test_the_reports_working_time_is_the_calendars(
+    start: datetime, length: timedelta, name: str
+) -> None:
+    """The report's running totals count a span exactly as the calendar does: nights,
+    lunch breaks, weekends, holidays and make-up workdays (2026, a year cn-mainland knows)."""
+    from followup_tui.domain.calendar import load_calendar
+
+    calendar = load_calendar(name)
+    a = start.replace(tzinfo=ZONE)
+    b = min(a + length, datetime(2026, 12, 31, tzinfo=ZONE))
+    working = WorkingTime(calendar, since=date(2026, 6, 1))  # spans before it start again
+    assert working.between(a, b) == calendar.business_time_between(a, b)
+    assert working.between(b, a) == calendar.business_time_between(b, a)
