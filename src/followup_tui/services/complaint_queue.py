@@ -208,10 +208,13 @@ class _Instants(dict[Any, Any]):
         super().__init__({None: None})
 
     def __missing__(self, raw: Any) -> datetime:
-        value = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-        found: datetime = (
-            value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        )
+        if isinstance(raw, str):
+            try:  # the store's UTC text: parsing with the offset saves a replace() a value
+                found = datetime.fromisoformat(raw + "+00:00")
+            except ValueError:  # text that carries its own offset
+                found = datetime.fromisoformat(raw).astimezone(UTC)
+        else:
+            found = raw.replace(tzinfo=UTC) if raw.tzinfo is None else raw.astimezone(UTC)
         self[raw] = found
         return found
 
