@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DAYS = 90
 REPORT_WIDTH = 120
+PRINTED_WIDTH = 132  # lines of a table printed to a pipe or a mail, not a terminal
 CLOCK_COLUMNS = ("col_ack", "col_plan", "col_resolve")
 
 
@@ -78,8 +80,13 @@ def print_grid(
     rows: Sequence[Sequence[Text]],
     flexible: Sequence[int],
 ) -> None:
-    """One line per row, the ``flexible`` columns (names) shortened to fit the terminal."""
+    """One line per row, the ``flexible`` columns (names) shortened to fit the terminal.
+
+    Not on a terminal (a cron job's mail, a pipe) lines get 132 columns, not Rich's 80.
+    """
     out = console()
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = PRINTED_WIDTH
     limits = fit_limits(headers, rows, flexible, out.width)
     grid = table(
         [(h, "right" if i in right else "left") for i, h in enumerate(headers)], limits=limits
@@ -159,7 +166,7 @@ def print_alerts(
             ]
         )
     if cells:
-        print_grid(headers, (1, 8), cells, flexible=(4,))
+        print_grid(headers, (1, 8), cells, flexible=(4, 5, 9))
     out.print(cell(t("cli.alerts.summary", breached=summary.breached, warned=summary.warned)))
     if escalated and ctx.read_only:
         out.print(cell(t("cli.alerts.read_only", count=escalated)))
