@@ -443,3 +443,8 @@ class ComplaintClock(Base):
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     remaining_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# The archive's models live in their own module (this one would pass 500 lines); importing
+# them here puts them in ``Base.metadata`` wherever the models are loaded.
+from followup_tui.store import archive_models  # noqa: E402, F401
