@@ -17,6 +17,8 @@ weekly review's minutes (``md``, Markdown tables to paste) and a script or a KPI
 The period is ``--from`` (included) to ``--to`` (excluded), in the desk's days; by
 default the 90 days up to and including today. Every figure comes from the services
 the triage screen and ``followup alerts`` use, so "open now" reads the same in all three.
+The tables and the lines around them are ``services.complaint_analysis_text``'s, which
+the desk's analysis screen draws too; this module only prints them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,16 +58,23 @@ from followup_tui.cli.output import (
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.orders import parse_date
 from followup_tui.i18n import t
+from followup_tui.services.complaint_analysis_text import (
+    DEFAULT_DAYS,
+    default_period,
+    footer,
+    heading,
+    numeric_column,
+    sections,
+)
 
 if TYPE_CHECKING:
     from rich.text import Text
 
     from followup_tui.domain.sla import Level
-    from followup_tui.services.complaint_analysis import ComplaintAnalysis, Count, OpenSummary
+    from followup_tui.services.complaint_analysis import ComplaintAnalysis, OpenSummary
     from followup_tui.services.complaint_views import Alert, ComplaintDetail, ComplaintRow
     from followup_tui.store.unit_of_work import StoreContext
 
-DEFAULT_DAYS = 90
 REPORT_WIDTH = 120
 PRINTED_WIDTH = 132  # lines of a table printed to a pipe or a mail, not a terminal
 CLOCK_COLUMNS = ("col_ack", "col_plan", "col_resolve")
@@ -320,7 +329,7 @@ def print_explanations(ctx: StoreContext, detail: ComplaintDetail) -> None:
 def period(run: Invocation, today: date) -> tuple[date, date]:
     """``--from``/``--to`` (``to`` excluded); by default the 90 days up to today."""
     args = run.args
-    end = parse_date(args.date_to, field="to") if args.date_to else today + timedelta(days=1)
+    end = parse_date(args.date_to, field="to") if args.date_to else default_period(today)[1]
     start = (
         parse_date(args.date_from, field="from")
         if args.date_from
@@ -331,107 +340,19 @@ def period(run: Invocation, today: date) -> tuple[date, date]:
     return start, end
 
 
-def _share(count: Count) -> str:
-    return f"{count.share * 100:.1f} %"
-
-
-def _number(value: float | None, scale: float = 1.0, unit: str = "") -> str:
-    return "—" if value is None else f"{value * scale:.1f}{unit}"
-
-
-def _headers(*keys: str) -> list[str]:
-    return [t(f"cli.complaint_report.{key}") for key in keys]
-
-
-Section = tuple[str, list[str], list[list[str]]]
-
-
-def sections(ctx: StoreContext, result: ComplaintAnalysis) -> list[Section]:
-    """The report's tables, translated, as (title, headers, rows) for either format."""
-    unknown = t("cli.complaint_report.not_recorded")
-    labels: list[tuple[str, Sequence[Count], Callable[[str], str]]] = [
-        ("by_category", result.by_category, lambda key: category_title(ctx, key)),
-        ("by_cause", result.by_root_cause, str),
-        ("by_party", result.by_party, lambda key: t(f"party.{key}")),
-        ("by_customer", result.by_customer, str),
-        ("by_month", result.by_month, str),
-    ]
-    found: list[Section] = [
-        (
-            t(f"cli.complaint_report.{title}"),
-            _headers("key", "count", "share"),
-            [[label(c.name) if c.name else unknown, str(c.count), _share(c)] for c in rows],
-        )
-        for title, rows, label in labels
-    ]
-    sla = [
-        [grade_title(ctx, c.grade), t(f"clock_kind.{c.kind}"), _number(c.rate, 100, " %")]
-        for c in result.compliance
-    ]
-    for row, c in zip(sla, result.compliance, strict=True):
-        row[2:2] = [str(c.on_time), str(c.late), str(c.breached), str(c.running)]
-    columns = ("grade", "clock", "on_time", "late", "breached", "running", "rate")
-    found.append((t("cli.complaint_report.sla"), _headers(*columns), sla))
-    times = [
-        [
-            t(f"cli.complaint_report.to_{a.measure}"),
-            str(a.cases),
-            _number(a.business_hours),
-            _number(a.wall_hours),
-        ]
-        for a in result.averages
-    ]
-    measures = _headers("measure", "cases", "business_hours", "wall_hours")
-    found.append((t("cli.complaint_report.times"), measures, times))
-    return found
-
-
-def _heading(ctx: StoreContext, result: ComplaintAnalysis) -> list[str]:
-    last = (result.end - timedelta(days=1)).isoformat()
-    at = local(result.as_of, ctx.timezone)
-    lines = [
-        t("cli.complaint_report.title", start=result.start.isoformat(), end=last),
-        t("cli.complaint_report.generated", at=at, count=result.total),
-        t(
-            "cli.complaint_report.totals",
-            open=result.open,
-            closed=result.closed,
-            reopened=result.reopened,
-            escalated=result.escalated,
-            overridden=result.overridden,
-        ),
-    ]
-    average, responses = result.satisfaction_average, result.satisfaction_responses
-    if average is not None:
-        lines.append(
-            t("cli.complaint_report.satisfaction", average=f"{average:.2f}", responses=responses)
-        )
-    return lines
-
-
-def _footer(result: ComplaintAnalysis) -> list[str]:
-    now = result.open_now
-    open_now = t(
-        "cli.complaint_report.open_now", open=now.open, breached=now.breached, warned=now.warned
-    )
-    if result.by_supplier is None:
-        return [open_now, t("cli.complaint_report.supplier_note")]
-    return [open_now]
-
-
 def render_text(ctx: StoreContext, result: ComplaintAnalysis) -> str:
     from rich.console import Console
     from rich.text import Text
 
     out = Console(file=io.StringIO(), width=REPORT_WIDTH, color_system=None, record=True)
-    head = _heading(ctx, result)
+    head = heading(result, ctx.timezone)
     out.print(Text(head[0], style="bold"))
     for line in head[1:]:
         out.print(cell(line))
     if not result.total:
         out.print(cell(t("cli.complaint_report.none")))
-    for title, headers, rows in sections(ctx, result) if result.total else ():
-        right = [_numeric(rows, i) for i in range(len(headers))]
+    for title, headers, rows in sections(ctx.sla, result) if result.total else ():
+        right = [numeric_column(rows, i) for i in range(len(headers))]
         grid = table([(h, "right" if r else "left") for h, r in zip(headers, right, strict=True)],
                      title=title)  # fmt: skip
         for row in rows:
@@ -439,14 +360,9 @@ def render_text(ctx: StoreContext, result: ComplaintAnalysis) -> str:
         out.print()
         out.print(grid)
     out.print()
-    for line in _footer(result):
+    for line in footer(result):
         out.print(cell(line))
     return out.export_text()
-
-
-def _numeric(rows: list[list[str]], index: int) -> bool:
-    """Whether a column holds figures (right-aligned); the first column never does."""
-    return index > 0 and bool(rows) and all(r[index][:1].isdigit() or r[index] == "—" for r in rows)
 
 
 def _md_cell(value: str) -> str:
@@ -455,19 +371,19 @@ def _md_cell(value: str) -> str:
 
 
 def render_markdown(ctx: StoreContext, result: ComplaintAnalysis) -> str:
-    head = _heading(ctx, result)
+    head = heading(result, ctx.timezone)
     lines = [f"# {_md_cell(head[0])}", "", *(f"{_md_cell(line)}  " for line in head[1:])]
     if not result.total:
         lines += ["", t("cli.complaint_report.none")]
     else:
-        for title, headers, rows in sections(ctx, result):
-            align = ["---:" if _numeric(rows, i) else "---" for i in range(len(headers))]
+        for title, headers, rows in sections(ctx.sla, result):
+            align = ["---:" if numeric_column(rows, i) else "---" for i in range(len(headers))]
             lines += ["", f"## {_md_cell(title)}", ""]
             lines.append("| " + " | ".join(_md_cell(h) for h in headers) + " |")
             lines.append("| " + " | ".join(align) + " |")
             lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
     lines.append("")
-    lines += [_md_cell(line) + "  " for line in _footer(result)]
+    lines += [_md_cell(line) + "  " for line in footer(result)]
     return "\n".join(lines).rstrip() + "\n"
 
 

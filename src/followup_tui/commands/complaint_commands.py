@@ -42,11 +42,28 @@ TRIAGE_ENTRIES: tuple[PaletteEntry, ...] = (
     PaletteEntry("cmd.complaints.owner", "toggle_owner", "cmd.complaints.owner_help"),
     PaletteEntry("cmd.complaints.escalated", "toggle_escalated", "cmd.complaints.escalated_help"),
     PaletteEntry("cmd.complaints.refresh", "refresh", "cmd.complaints.refresh_help"),
+    PaletteEntry(
+        "cmd.complaint_analysis.open", "open_analysis", "cmd.complaint_analysis.open_help"
+    ),
 )
 
 #: The case detail's own entries.
 DETAIL_ENTRIES: tuple[PaletteEntry, ...] = (
     PaletteEntry("cmd.complaints.reload", "reload", "cmd.complaints.reload_help"),
+)
+
+#: The analysis screen's entries: its period, reading again, and the way back.
+ANALYSIS_ENTRIES: tuple[PaletteEntry, ...] = (
+    PaletteEntry(
+        "cmd.complaint_analysis.earlier", "earlier", "cmd.complaint_analysis.earlier_help"
+    ),
+    PaletteEntry("cmd.complaint_analysis.later", "later", "cmd.complaint_analysis.later_help"),
+    PaletteEntry("cmd.complaint_analysis.longer", "longer", "cmd.complaint_analysis.longer_help"),
+    PaletteEntry(
+        "cmd.complaint_analysis.shorter", "shorter", "cmd.complaint_analysis.shorter_help"
+    ),
+    PaletteEntry("cmd.complaint_analysis.reload", "reload", "cmd.complaint_analysis.reload_help"),
+    PaletteEntry("cmd.complaint_analysis.back", "back", "cmd.complaint_analysis.back_help"),
 )
 
 #: Offered on the order queue: the ways into the complaint desk.
@@ -86,3 +103,14 @@ class ComplaintCommands(EntryProvider):
         if isinstance(screen, QueueScreen):
             return QUEUE_ENTRIES
         return ()
+
+
+class ComplaintAnalysisCommands(EntryProvider):
+    """The analysis screen's keys by name, so "earlier" (or 上一期) finds ``[``."""
+
+    def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
+        from followup_tui.screens.complaint_analysis_screen import ComplaintAnalysisScreen
+
+        if not isinstance(screen, ComplaintAnalysisScreen):
+            return ()
+        return ANALYSIS_ENTRIES

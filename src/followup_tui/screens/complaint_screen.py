@@ -125,6 +125,14 @@ class ComplaintQueueScreen(ComplaintActions):
             tooltip="Only escalated or breached cases (the supervisors' view)",
         ),
         Binding(
+            "a",
+            "open_analysis",
+            "Analysis",
+            id="complaint_analysis.open",
+            show=False,
+            tooltip="Counts, rates, SLA compliance and response times for a period",
+        ),
+        Binding(
             "ctrl+r",
             "refresh",
             "Refresh",
@@ -382,6 +390,13 @@ class ComplaintQueueScreen(ComplaintActions):
             self.action_refresh()
 
         self.app.push_screen(ComplaintDetailScreen(case_id), back)
+
+    def action_open_analysis(self) -> None:
+        """The analysis of every case received lately, closed ones too (it writes
+        nothing, so a read-only desk opens it as well)."""
+        from followup_tui.screens.complaint_analysis_screen import ComplaintAnalysisScreen
+
+        self.app.push_screen(ComplaintAnalysisScreen())
 
     # --- filters and facets --------------------------------------------------------------------
 
