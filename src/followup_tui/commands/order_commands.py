@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from textual.screen import Screen
 
+from followup_tui.commands.archive_commands import OPEN_ARCHIVE, OPEN_DOCUMENTS
 from followup_tui.commands.palette import EntryProvider, PaletteEntry
 from followup_tui.commands.timeline_commands import OPEN_TIMELINE
 from followup_tui.domain.lifecycle import OrderStatus
@@ -79,4 +80,12 @@ class OrderCommands(EntryProvider):
             )
             for name in screen.view_names()
         )
-        return (*ORDER_ENTRIES, OPEN_TIMELINE, *sort_entries(), *status_entries(), *views)
+        return (
+            *ORDER_ENTRIES,
+            OPEN_TIMELINE,
+            OPEN_DOCUMENTS,
+            OPEN_ARCHIVE,
+            *sort_entries(),
+            *status_entries(),
+            *views,
+        )

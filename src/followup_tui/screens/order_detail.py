@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from followup_tui.i18n import t
 from followup_tui.screens.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.services.archive_preview import OrderDocuments
 from followup_tui.services.timeline_views import ShipmentView
 from followup_tui.services.views import ChangeView, OrderDetail
 from followup_tui.widgets.binding_text import translate_bindings
@@ -81,6 +82,30 @@ def shipment_row(view: ShipmentView) -> tuple[Text, ...]:
     )
 
 
+def documents_text(loaded: OrderDocuments) -> Text:
+    """The order's documents, one a line, then the checklist's missing kinds marked ‼
+    (the mark, not only the colour, says something is missing)."""
+    from followup_tui.screens.archive_actions import kind_title
+
+    text = Text()
+    for document in loaded.documents:
+        text.append(f"{kind_title(document.kind)}  ", style="dim")
+        text.append(document.title)
+        if document.doc_date is not None:
+            text.append(f"  {document.doc_date.isoformat()}", style="dim")
+        text.append("\n")
+    if not loaded.documents:
+        text.append(t("archive.no_documents"), style="dim")
+        text.append("\n")
+    missing = loaded.checklist.missing
+    if missing:
+        kinds = ", ".join(kind_title(kind) for kind in missing)
+        text.append(t("archive.missing_kinds", kinds=kinds), style="bold red")
+    elif loaded.checklist.required:
+        text.append(t("archive.all_present"), style="green")
+    return text
+
+
 class OrderDetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the queue"),
@@ -103,6 +128,8 @@ class OrderDetailScreen(Screen[None]):
             yield DataTable(id="detail-lines", cursor_type="row", zebra_stripes=True)
             yield Label(Text(t("shipment.section"), style="bold"), classes="section")
             yield DataTable(id="detail-shipments", cursor_type="row", zebra_stripes=True)
+            yield Label(Text(t("archive.documents"), style="bold"), classes="section")
+            yield Static(id="detail-documents")
             yield Label(Text(t("detail.notes"), style="bold"), classes="section")
             yield Static(id="detail-notes")
             yield Label(Text(t("detail.history"), style="bold"), classes="section")
@@ -144,6 +171,21 @@ class OrderDetailScreen(Screen[None]):
         )
         count_alarms(self)
 
+    def _load_documents(self, order_no: str) -> None:
+        """The Documents section, read after the order (it needs the order's number)."""
+        from followup_tui.services.archive_preview import order_documents
+
+        order_id = self.order_id
+        call_service(
+            self,
+            lambda store: order_documents(store, order_id, order_no),
+            self._show_documents,
+            group="detail-documents",
+        )
+
+    def _show_documents(self, loaded: OrderDocuments) -> None:
+        self.query_one("#detail-documents", Static).update(documents_text(loaded))
+
     def _show(self, loaded: tuple[OrderDetail, tuple[ShipmentView, ...]]) -> None:
         detail, self.shipments = loaded
         self.detail = detail
@@ -171,6 +213,7 @@ class OrderDetailScreen(Screen[None]):
                 head.append(f"\n{t(f'field.{label}')}: ", style="dim")
                 head.append(value)
         self.query_one("#detail-header", Static).update(head)
+        self._load_documents(order.order_no)
         lines = self.query_one("#detail-lines", DataTable)
         lines.clear()
         for line in detail.lines:

@@ -136,6 +136,22 @@ class QueueActions(Screen[None]):
 
         self.app.push_screen(ComplaintQueueScreen(focus_id=case_id), lambda _: self.reload_rows())
 
+    def action_open_documents(self) -> None:
+        """The archive scoped to the cursor's order, its document checklist on top."""
+        from followup_tui.screens.archive_screen import ArchiveScreen
+
+        row = self.table.cursor_row
+        if row is None:
+            self.notify(t("queue.no_order"), severity="warning")
+            return
+        screen = ArchiveScreen(order_id=int(str(row.id)), order_no=row.order_no)
+        self.app.push_screen(screen, lambda _: self.reload_rows())
+
+    def action_open_archive(self) -> None:
+        from followup_tui.screens.archive_screen import ArchiveScreen
+
+        self.app.push_screen(ArchiveScreen(), lambda _: self.reload_rows())
+
     def action_open_order(self) -> None:
         order_id = self._cursor_id()
         if order_id is not None:

@@ -96,6 +96,14 @@ class QueueScreen(QueueActions):
             "C", "open_complaints", "Complaints", id="complaints.triage", show=False,
             tooltip="Open the complaint triage",
         ),
+        Binding(
+            "d", "open_documents", "Documents", id="archive.documents", show=False,
+            tooltip="The order's documents and its checklist",
+        ),
+        Binding(
+            "D", "open_archive", "Archive", id="archive.open", show=False,
+            tooltip="Search every filed document",
+        ),
         Binding("m", "add_note", "Note", id="orders.note", tooltip="Add a note", show=False),
         Binding("ctrl+z", "undo", "Undo", id="orders.undo", tooltip="Undo the last bulk action"),
         Binding(

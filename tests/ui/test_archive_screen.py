@@ -1,0 +1,230 @@
+"""The archive screen inside the real desk: searching as the clerk types, stale results
+never shown, an order's checklist, export, read-only watching, and the palette.
+
+Documents are filed through the filing service on the test's own copy of the store,
+so the screen reads what the CLI would have filed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desk_kit import ACME, Desk, move_to, press, screen_text, settle, type_text
+from textual.pilot import Pilot
+
+from followup_tui.commands.archive_commands import ARCHIVE_ENTRIES
+from followup_tui.screens.archive_screen import ArchiveScreen
+
+QC_TEXT = "质检报告 QC report\n外观检查：色差明显，三箱纸箱破损。\nAQL 2.5 抽检 200 件。\n"
+PACKING_TEXT = "装箱单 Packing list\n箱数 20 cartons, gross weight 480 kg.\n"
+MAIL_TEXT = (
+    "From: buyer@acme.example\nSubject: shade difference\n\n"
+    "Dear Li Na, the colour of the samples differs from the golden sample.\n"
+)
+
+
+def file_docs(desk: Desk, folder: Path) -> dict[str, Path]:
+    """A QC report with 色差 and a packing list for PO-2026-00001, and an e-mail for
+    PO-2026-00004; returns the written files by name."""
+    from followup_tui.services.archive import file_documents
+
+    folder.mkdir(exist_ok=True)
+    files = {
+        "qc-0001.txt": QC_TEXT,
+        "packing-0001.txt": PACKING_TEXT,
+        "mail-0004.txt": MAIL_TEXT,
+    }
+    paths = {}
+    for name, body in files.items():
+        paths[name] = folder / name
+        paths[name].write_text(body, encoding="utf-8")
+    ctx = desk.store()
+    file_documents(ctx, [paths["qc-0001.txt"], paths["packing-0001.txt"]], order_no="PO-2026-00001")
+    file_documents(ctx, [paths["mail-0004.txt"]], order_no="PO-2026-00004")
+    return paths
+
+
+async def open_archive(pilot: Pilot[Any], key: str = "D") -> ArchiveScreen:
+    await press(pilot, key)
+    for _ in range(100):
+        screen = pilot.app.screen
+        if isinstance(screen, ArchiveScreen) and screen.shown_sequence:
+            await settle(pilot)
+            return screen
+        await pilot.pause(0.02)
+    raise AssertionError("the archive did not open")
+
+
+async def wait_for_search(pilot: Pilot[Any], screen: ArchiveScreen) -> None:
+    """Until the newest search's rows are on screen (past the debounce)."""
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if screen._timer is None and screen.shown_sequence == screen.sequence:
+            break
+    await settle(pilot)
+
+
+def titles(screen: ArchiveScreen) -> list[str]:
+    return [row.document.title for row in screen.rows]
+
+
+def test_a_two_character_chinese_word_finds_the_qc_report(desk: Desk) -> None:
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_archive(pilot)
+        seen["all"] = len(screen.rows)
+        await type_text(pilot, "色差")
+        await wait_for_search(pilot, screen)
+        seen["rows"] = list(screen.rows)
+        table = screen.hits_table
+        seen["snippet"] = table.get_row_at(0)[4] if table.row_count else None
+        await press(pilot, "enter")  # leaves the search box for the results
+        await press(pilot, "enter")  # the text around the matches
+        await wait_for_search(pilot, screen)
+        seen["text"] = screen_text(pilot.app)
+
+    desk.run(body)
+    assert seen["all"] == 3  # an empty query lists the newest documents
+    rows = seen["rows"]
+    assert [row.document.kind for row in rows] == ["qc_report"]
+    assert rows[0].document.order_no == "PO-2026-00001"
+    snippet = seen["snippet"]
+    matched = [snippet.plain[span.start : span.end] for span in snippet.spans if span.style]
+    assert "色差" in matched
+    assert "matches in the text" in seen["text"] and "三箱纸箱破损" in seen["text"]
+
+
+def test_results_always_answer_the_last_query(desk: Desk) -> None:
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_archive(pilot)
+        # Typed without waiting: each key restarts the debounce; then an older search
+        # finishing late must not replace the newer one.
+        await pilot.press(*"packing")
+        await wait_for_search(pilot, screen)
+        seen["packing"] = titles(screen)
+        older = screen.sequence
+        await pilot.press(*["backspace"] * 7, *"色差")
+        await wait_for_search(pilot, screen)
+        seen["final"] = titles(screen)
+        stale = screen.rows[:]
+        screen._found(older, ())  # the late answer of an older search
+        seen["after_stale"] = screen.rows == stale
+
+    desk.run(body)
+    assert seen["packing"] == ["packing-0001"]
+    assert seen["final"] == ["qc-0001"]
+    assert seen["after_stale"]
+
+
+def test_d_shows_the_orders_documents_and_its_missing_kinds(desk: Desk) -> None:
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await move_to(pilot, "PO-2026-00001")
+        screen = await open_archive(pilot, "d")
+        seen["checklist"] = screen.checklist
+        seen["rows"] = titles(screen)
+        seen["text"] = screen_text(pilot.app)
+
+    desk.run(body)
+    checklist = seen["checklist"]
+    assert checklist is not None and checklist.order_no == "PO-2026-00001"
+    assert len(seen["rows"]) == 2  # the QC report and the packing list, not the e-mail
+    assert "Checklist of PO-2026-00001" in seen["text"]
+    for kind in checklist.missing:
+        assert "‼" in seen["text"]
+        assert kind  # every missing kind is listed with the mark
+    if checklist.missing:
+        assert "missing" in seen["text"]
+
+
+def test_export_writes_the_original_byte_for_byte(desk: Desk) -> None:
+    paths = file_docs(desk, desk.folder / "incoming")
+    out = desk.folder / "out"
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_archive(pilot)
+        await type_text(pilot, "色差")
+        await wait_for_search(pilot, screen)
+        await press(pilot, "tab")
+        await press(pilot, "x")
+        prompt = pilot.app.screen
+        seen["prompt"] = type(prompt).__name__
+        field = prompt.query_one("#prompt-input")
+        field.value = str(out)  # type: ignore[attr-defined]
+        await press(pilot, "enter")
+        await settle(pilot)
+        seen["status"] = screen_text(pilot.app)
+
+    desk.run(body)
+    assert seen["prompt"] == "PromptScreen"
+    written = list(out.iterdir())
+    assert len(written) == 1
+    assert written[0].read_bytes() == paths["qc-0001.txt"].read_bytes()
+    assert "Exported to" in seen["status"]
+
+
+def test_a_read_only_desk_hides_the_keys_that_change_the_archive(desk: Desk) -> None:
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_archive(pilot)
+        await press(pilot, "tab")
+        seen["text"] = screen_text(pilot.app)
+        seen["allowed"] = {
+            action: screen.check_action(action, ())
+            for action in ("refile", "attach", "file_new", "export", "preview")
+        }
+        await press(pilot, "f")
+        seen["screen"] = type(pilot.app.screen).__name__
+
+    desk.run(body, read_only=True)
+    allowed = seen["allowed"]
+    assert allowed["refile"] is False and allowed["attach"] is False
+    assert allowed["file_new"] is False
+    assert allowed["export"] and allowed["preview"]
+    assert "Re-file" not in seen["text"] and "Export" in seen["text"]
+    assert seen["screen"] == "ArchiveScreen"
+
+
+def test_every_archive_entry_is_an_action_and_the_palette_finds_it(desk: Desk) -> None:
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_archive(pilot)
+        seen["missing"] = [
+            entry.action for entry in ARCHIVE_ENTRIES
+            if not hasattr(screen, f"action_{entry.action_name()}")
+        ]  # fmt: skip
+        await press(pilot, "ctrl+p")
+        await type_text(pilot, "Archive: export")
+        await pilot.pause(0.3)
+        seen["palette"] = screen_text(pilot.app)
+
+    desk.run(body)
+    assert seen["missing"] == []
+    assert "Archive: export document" in seen["palette"]
+
+
+@pytest.mark.parametrize("desk", ["zh_CN"], indirect=True)
+def test_the_archive_speaks_chinese(desk: Desk) -> None:
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await open_archive(pilot)
+        seen["text"] = screen_text(pilot.app)
+
+    desk.run(body)
+    assert "质检报告" in seen["text"] and "装箱单" in seen["text"]
+    assert ACME not in seen["text"] or "PO-2026-00004" in seen["text"]
