@@ -429,6 +429,31 @@ def _add_complaints(commands: Any) -> None:
     _json(alerts)
 
 
+def _add_archive_filing(archive: Any) -> None:
+    """``archive add | show | export | refile``: the filing half of the archive group."""
+    help_key = "cli.help.archive."
+    add = _leaf(archive.add_parser, "add", help_key + "add", "archive:run_add")
+    add.add_argument("paths", nargs="+", metavar="PATH", help=t(help_key + "paths"))
+    add.add_argument("--order", metavar="NO", help=t(help_key + "order"))
+    add.add_argument("--customer", metavar="NAME", help=t(help_key + "customer"))
+    add.add_argument("--kind", metavar="KIND", help=t(help_key + "kind"))
+    add.add_argument("--base", metavar="DIR", help=t(help_key + "base"))
+    _json(add)
+    show = _leaf(archive.add_parser, "show", help_key + "show", "archive:run_show")
+    show.add_argument("doc_id", type=positive_int, metavar="DOC_ID")
+    _json(show)
+    export = _leaf(archive.add_parser, "export", help_key + "export", "archive:run_export")
+    export.add_argument("doc_id", type=positive_int, metavar="DOC_ID")
+    export.add_argument("dest_dir", metavar="DEST_DIR", help=t(help_key + "dest_dir"))
+    _json(export)
+    refile = _leaf(archive.add_parser, "refile", help_key + "refile", "archive:run_refile")
+    refile.add_argument("doc_id", type=positive_int, metavar="DOC_ID")
+    refile.add_argument("--kind", metavar="KIND", help=t(help_key + "kind"))
+    refile.add_argument("--order", metavar="NO", help=t(help_key + "refile_order"))
+    refile.add_argument("--title", metavar="TEXT", help=t(help_key + "title"))
+    _json(refile)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole tree; call after ``use_language`` so the help speaks the clerk's language."""
     parser = argparse.ArgumentParser(
@@ -448,6 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_order_moves(orders)
     _add_complaints(commands)
     _add_reports(commands)
+    archive = commands.add_parser("archive", help=t("cli.help.archive.cmd"))
+    archive_commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND")
+    archive_commands.required = True
+    _add_archive_filing(archive_commands)
     return parser
 
 

@@ -294,7 +294,7 @@ def _insert(ctx: StoreContext, batch: _Batch, raw: Path, stored: _Stored) -> Fil
         existing = session.scalar(same.order_by(Document.id).limit(1))
         if existing is not None:
             return FileResult(
-                raw, DUPLICATE, existing, "archive.result.duplicate", {"path": str(raw)}
+                raw, DUPLICATE, existing, "archive_filing.duplicate", {"path": str(raw)}
             )
         row = Document(
             sha256=stored.sha256,
@@ -320,7 +320,7 @@ def _insert(ctx: StoreContext, batch: _Batch, raw: Path, stored: _Stored) -> Fil
         index_document(
             session.connection(), row.id, row.title, _row_meta(row, batch.kinds), extracted.text
         )
-        return FileResult(raw, FILED, row.id, "archive.result.filed", {"path": str(raw)})
+        return FileResult(raw, FILED, row.id, "archive_filing.filed", {"path": str(raw)})
 
 
 # -- reading, exporting, re-filing ----------------------------------------------------------
@@ -329,7 +329,7 @@ def _insert(ctx: StoreContext, batch: _Batch, raw: Path, stored: _Stored) -> Fil
 def _load(session: Session, document_id: int) -> Document:
     row = session.get(Document, document_id)
     if row is None:
-        raise FollowupError("error.document_not_found", field="document", id=document_id)
+        raise FollowupError("error.document_not_found", field="document_id", id=document_id)
     return row
 
 
@@ -366,7 +366,7 @@ def stored_file(ctx: StoreContext, document_id: int, attachments: Path | None = 
     path = blob_path(root, view.sha256)
     if not path.is_file():
         raise FollowupError(
-            "error.document_file_lost", field="document", id=document_id, path=str(path)
+            "error.document_file_lost", field="document_id", id=document_id, path=str(path)
         )
     return path
 
@@ -400,7 +400,7 @@ def export_document(
     except OSError as error:
         raise FollowupError(
             "error.document_export_failed",
-            field="dest",
+            field="export_folder",
             path=str(dest_dir),
             detail=error.strerror or str(error),
         ) from None
@@ -424,12 +424,12 @@ def refile_document(
     table = kinds if kinds is not None else load_document_kinds()
     spec = table.get(kind) if kind is not None else None
     new_title = (
-        _clean_title(clean_text(title, field="title", max_length=TITLE_LIMIT), "")
+        _clean_title(clean_text(title, field="document_title", max_length=TITLE_LIMIT), "")
         if title is not None
         else None
     )
     if new_title == "":
-        raise FollowupError("error.required", field="title")
+        raise FollowupError("error.required", field="document_title")
     with ctx.write() as session:
         row = _load(session, document_id)
         body = (

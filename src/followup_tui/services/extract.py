@@ -67,7 +67,7 @@ def date_in_text(text: str) -> date | None:
 
 
 def _refused(key: str, path: Path, detail: object = "") -> FollowupError:
-    return FollowupError(key, field="path", path=str(path), detail=str(detail))
+    return FollowupError(key, field="document_path", path=str(path), detail=str(detail))
 
 
 def _found(text: str, doc_date: date | None = None, title: str = "") -> Extracted:
