@@ -179,3 +179,60 @@ def test_short_terms_never_reach_the_trigram_index(corpus: tuple[Any, list[int]]
         plan = session.execute(text(f"EXPLAIN QUERY PLAN SELECT d.id{body}"), params).all()
     assert any("VIRTUAL TABLE" in str(row) for row in plan)
     assert not any("SCAN d" in str(row) for row in plan)
+
+
+@pytest.fixture
+def cli_env(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOLLOWUP_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("FOLLOWUP_DB", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    import contextvars
+
+    from followup_tui.cli import main
+
+    code = contextvars.copy_context().run(main, list(argv))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return code, out
+
+
+def test_cli_json_is_the_service_result(
+    corpus: tuple[Any, list[int]], cli_env: None, tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from followup_tui.cli.search import hit_json
+
+    ctx, _ids = corpus
+    db = str(tmp_path / "desk.db")
+    _code, out = cli(capsys, "search", "破损", "--db", db, "--json")
+    data = json.loads(out)
+    expected = [hit_json(hit) for hit in search(ctx, "破损").hits]
+    assert data["hits"] == json.loads(json.dumps(expected))
+    assert data["total"] == count_hits(ctx, "破损") == 2
+    assert set(data["hits"][0]) == {
+        "rank", "id", "title", "filename", "kind", "order_no", "customer", "doc_date",
+        "filed_at", "filed_by", "sha256", "snippet",
+    }  # fmt: skip
+    _code, out = cli(capsys, "search", "", "--customer", "nbhd", "--kind", "packing_list",
+                     "--db", db, "--json")  # fmt: skip
+    assert [hit["order_no"] for hit in json.loads(out)["hits"]] == ["PO-2026-00124"]
+
+
+def test_cli_text_marks_the_match_and_escapes(
+    corpus: tuple[Any, list[int]], cli_env: None, tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    ctx, _ids = corpus
+    with ctx.write() as session:
+        _file(session, 9, {**CORPUS[0], "body": "色差 \x1b[2J [bold]x[/bold]"}, {})
+    _code, out = cli(capsys, "search", "色差", "--db", str(tmp_path / "desk.db"))
+    assert "【色差】" in out and "PO-2026-00123" in out
+    assert "\x1b" not in out and "\\x1b[2J" in out and "[bold]x[/bold]" in out
+    assert "2 of 2 documents." in out

@@ -454,6 +454,23 @@ def _add_archive_filing(archive: Any) -> None:
     _json(refile)
 
 
+def _add_search(commands: Any) -> None:
+    """``followup search QUERY``: the archive search with the screen's filters."""
+    key = "cli.help.search."
+    search = _leaf(commands.add_parser, "search", key + "command", "search:run_search")
+    search.add_argument("query", metavar="QUERY", help=t(key + "query"))
+    search.add_argument("--kind", metavar="K", help=t(key + "kind"))
+    search.add_argument("--customer", metavar="C", help=t(key + "customer"))
+    search.add_argument("--order", metavar="NO", help=t(key + "order"))
+    search.add_argument("--from", dest="date_from", metavar="D", help=t(key + "date_from"))
+    search.add_argument("--to", dest="date_to", metavar="D", help=t(key + "date_to"))
+    search.add_argument("--filed-by", dest="filed_by", metavar="WHO", help=t(key + "filed_by"))
+    search.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                        help=t(key + "limit"))  # fmt: skip
+    search.add_argument("--offset", type=int, default=0, metavar="N", help=t(key + "offset"))
+    _json(search)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole tree; call after ``use_language`` so the help speaks the clerk's language."""
     parser = argparse.ArgumentParser(
@@ -473,6 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_order_moves(orders)
     _add_complaints(commands)
     _add_reports(commands)
+    _add_search(commands)
     archive = commands.add_parser("archive", help=t("cli.help.archive.cmd"))
     archive_commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND")
     archive_commands.required = True
