@@ -36,6 +36,8 @@ TRIGRAM = 3
 MAX_QUERY = 200
 #: Quoted phrases or runs of non-blank characters.
 _PIECES = re.compile(r'"([^"]*)"?|(\S+)')
+#: Unicode categories of characters that are never part of a term.
+_CONTROL = frozenset(("Cc", "Cs", "Cf"))
 #: What the unicode61 tokenizer keeps as a token: letters and digits (not ``_``).
 _WORD = re.compile(r"[^\W_]+")
 
@@ -154,9 +156,12 @@ def parse_query(raw: str) -> ParsedQuery:
     Latin letters and digits (``ＰＯ－２０２６``) that the documents hold half-width.
     A short term that has no letter, digit or Chinese character (``-``, ``/``) is
     dropped: no index can answer it and requiring it would hide every document.
-    Repeated terms are kept once.
+    Control and format characters separate terms. Repeated terms are kept once.
     """
     normal = unicodedata.normalize("NFKC", raw[:MAX_QUERY])
+    # A NUL ends an FTS5 string early ("unterminated string"); no control character is
+    # searchable text anyway, so each one separates terms like a blank.
+    normal = "".join(" " if unicodedata.category(char) in _CONTROL else char for char in normal)
     texts: list[str] = []
     for match in _PIECES.finditer(normal):
         quoted, bare = match.group(1), match.group(2)
