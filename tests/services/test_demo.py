@@ -142,6 +142,8 @@ def test_one_change_log_row_per_table_loaded(loaded: tuple[StoreContext, DemoSum
         "complaints": [None, summary.complaints],
         "complaint_pauses": [None, scalar(ctx, "SELECT count(*) FROM complaint_pauses")],
         "complaint_clocks": [None, scalar(ctx, "SELECT count(*) FROM complaint_clocks")],
+        "documents": [None, summary.documents],
+        "document_texts": [None, summary.documents],
     }
     assert summary.complaints == scalar(ctx, "SELECT count(*) FROM complaints") == 25
 
@@ -446,3 +448,32 @@ def test_open_demo_orders_have_plans_that_match_their_status(
         if row.status == "production":
             assert by_key["materials"].status == "done"
             assert by_key["production"].status in ("started", "planned")
+
+
+def test_demo_documents_are_filed_searchable_and_leave_gaps(
+    loaded: tuple[StoreContext, DemoSummary],
+) -> None:
+    """The demo files a bounded number of documents, each stored under its hash next to
+    the store, found by a 2-character Chinese word, and some export orders still lack
+    documents so the checklist has something to show."""
+    from followup_tui.services.archive import stored_file
+    from followup_tui.services.checklist import order_checklist
+    from followup_tui.services.search import search
+
+    ctx, summary = loaded
+    assert 0 < summary.documents <= 300
+    assert summary.documents == scalar(ctx, "SELECT count(*) FROM documents")
+    assert scalar(ctx, "SELECT count(*) FROM document_texts") == summary.documents
+    kinds = {kind for (kind,) in rows(ctx, "SELECT DISTINCT kind FROM documents")}
+    assert {"qc_report", "packing_list", "commercial_invoice", "bill_of_lading"} <= kinds
+    first = int(scalar(ctx, "SELECT min(id) FROM documents"))
+    assert stored_file(ctx, first).exists()
+    hits = search(ctx, "色差", limit=50).hits
+    assert hits and all("色差" in "".join(text for text, _ in hit.snippet) for hit in hits)
+    export_orders = rows(
+        ctx,
+        "SELECT DISTINCT o.id FROM orders o JOIN documents d ON d.order_id = o.id"
+        " WHERE o.currency != 'CNY' AND o.status IN ('shipped', 'in_transit', 'delivered')",
+    )
+    gaps = [oid for (oid,) in export_orders if order_checklist(ctx, oid).missing]
+    assert gaps

@@ -53,8 +53,10 @@ from followup_tui.services.demo_catalog import (
     table_of,
 )
 from followup_tui.services.demo_complaints import plan_demo_complaints
+from followup_tui.services.demo_documents import plan_demo_documents
 from followup_tui.services.demo_plans import plan_demo_orders
 from followup_tui.services.demo_stages import CANCELLED_ROW, DRAFT_ROW, order_stage
+from followup_tui.store.attachments import attachment_root
 from followup_tui.store.models import Note, Order, OrderLine
 from followup_tui.store.unit_of_work import StoreContext
 
@@ -101,6 +103,7 @@ class DemoSummary:
     seconds: float
     milestones: int = 0
     complaints: int = 0
+    documents: int = 0
 
 
 def load_demo(
@@ -147,6 +150,12 @@ def load_demo(
         )  # fmt: skip
         for table, count in added.items():  # complaint follow-ups are notes too
             counts[table] = counts.get(table, 0) + count
+        counts.update(
+            plan_demo_documents(
+                connection, attachment_root(ctx.location), ctx.actor, ctx.now(),
+                orders=orders, seed=seed,
+            )
+        )  # fmt: skip
         log_load(connection, ctx, counts)
         after_load(connection, counts)
     return DemoSummary(
@@ -159,6 +168,7 @@ def load_demo(
         seconds=clock.perf_counter() - started,
         milestones=counts.get("milestones", 0),
         complaints=counts.get("complaints", 0),
+        documents=counts.get("documents", 0),
     )
 
 
