@@ -103,7 +103,9 @@ def _row_meta(row: Document, kinds: DocumentKinds) -> str:
 # -- checking a path --------------------------------------------------------------------
 
 
-def _refusal(path: Path, key: str, **params: object) -> FileResult:
+def _refusal(path: Path, key: str, /, **params: object) -> FileResult:
+    """A refused path; positional-only, since an extraction error's params carry a path
+    too (the resolved one), which the path as the clerk typed it replaces."""
     return FileResult(path, REFUSED, None, key, {**params, "path": str(path)})
 
 
