@@ -196,3 +196,29 @@ def test_bad_batch_arguments_refuse_everything(store_ctx: Any, tmp_path: Path) -
     with pytest.raises(FollowupError) as caught:
         get_document(store_ctx, 999)
     assert caught.value.key == "error.document_not_found"
+
+
+def test_refile_after_the_company_renamed_a_kind_leaves_no_stale_entry(
+    store_ctx: Any, tmp_path: Path
+) -> None:
+    """The index is told exactly what it was given, not what the kinds table says now."""
+    from dataclasses import replace
+
+    from followup_tui.domain.documents import DocumentKinds, load_document_kinds
+
+    shipped = load_document_kinds()
+    renamed = DocumentKinds(
+        shipped.source,
+        tuple(
+            replace(spec, title_en="Ocean B/L") if spec.key == "bill_of_lading" else spec
+            for spec in shipped.kinds
+        ),
+    )
+    path = _write(tmp_path / "in", "scan8.txt", "B/L No: COSU6123456781 shipper consignee")
+    (result,) = file_documents(store_ctx, [path])
+    doc_id = result.document_id or 0
+    assert _fts_hits(store_ctx, '"Bill of lading"') == [doc_id]
+    refile_document(store_ctx, doc_id, kind="insurance", kinds=renamed)
+    # the old English title left the index although the table now names the kind otherwise
+    assert _fts_hits(store_ctx, '"Bill of lading"') == []
+    assert _fts_hits(store_ctx, '"保险单"') == [doc_id]

@@ -318,10 +318,9 @@ def _insert(ctx: StoreContext, batch: _Batch, raw: Path, stored: _Stored) -> Fil
         )
         session.add(row)
         session.flush()
-        session.add(DocumentText(document_id=row.id, body=extracted.text))
-        index_document(
-            session.connection(), row.id, row.title, _row_meta(row, batch.kinds), extracted.text
-        )
+        meta = _row_meta(row, batch.kinds)
+        session.add(DocumentText(document_id=row.id, body=extracted.text, indexed_meta=meta))
+        index_document(session.connection(), row.id, row.title, meta, extracted.text)
         return FileResult(raw, FILED, row.id, "archive_filing.filed", {"path": str(raw)})
 
 
@@ -434,12 +433,11 @@ def refile_document(
         raise FollowupError("error.required", field="document_title")
     with ctx.write() as session:
         row = _load(session, document_id)
-        body = (
-            session.scalar(select(DocumentText.body).where(DocumentText.document_id == row.id))
-            or ""
-        )
+        text_row = session.get(DocumentText, row.id)
+        body = text_row.body if text_row is not None else ""
+        old_meta = text_row.indexed_meta if text_row is not None else None
         connection = session.connection()
-        unindex_document(connection, row.id, row.title, _row_meta(row, table), body)
+        unindex_document(connection, row.id, row.title, old_meta or _row_meta(row, table), body)
         if order_no is not None:
             _move(session, row, order_no)
         if spec is not None:
@@ -448,7 +446,10 @@ def refile_document(
         if new_title is not None:
             row.title = new_title
         session.flush()
-        index_document(connection, row.id, row.title, _row_meta(row, table), body)
+        meta = _row_meta(row, table)
+        if text_row is not None:
+            text_row.indexed_meta = meta
+        index_document(connection, row.id, row.title, meta, body)
         return document_view(row)
 
 

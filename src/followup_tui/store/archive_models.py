@@ -68,6 +68,10 @@ class DocumentText(Base):
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
     )
     body: Mapped[str] = mapped_column(Text, default="")
+    #: The metadata text the search indexes were given, kept because a contentless index
+    #: can only forget a document when told exactly what it was given (the kind titles a
+    #: company edits would otherwise make a re-file leave stale entries behind).
+    indexed_meta: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DocumentWaiver(Audited, Base):

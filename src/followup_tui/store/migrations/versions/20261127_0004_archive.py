@@ -84,6 +84,7 @@ def upgrade() -> None:
         "document_texts",
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("indexed_meta", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["document_id"],
             ["documents.id"],
