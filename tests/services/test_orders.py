@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from followup_tui.domain.errors import FollowupError, StaleEditError
 from followup_tui.domain.lifecycle import OrderStatus
 from followup_tui.domain.orders import LineDraft, OrderDraft
+from followup_tui.services.checklist import order_checklist, waive_documents
 from followup_tui.services.order_flow import (
     add_note,
     advance_order,
@@ -443,6 +444,10 @@ def test_bulk_advance_applies_the_allowed_and_reports_the_refused(
     draft = create_order(store_ctx, make_draft())
     confirmed = create_order(store_ctx, make_draft(confirmed_date=date(2026, 4, 20)))
     closed = create_order(store_ctx, make_draft(confirmed_date=date(2026, 4, 20)))
+    # Closing goes through "shipped", which needs the order's documents (services.checklist).
+    waive_documents(
+        store_ctx, closed.id, order_checklist(store_ctx, closed.id).missing, "filed on paper"
+    )
     advance_order(store_ctx, closed.id, OrderStatus.CLOSED)
     cancelled = create_order(store_ctx, make_draft())
     cancel_order(store_ctx, cancelled.id, "duplicate entry")

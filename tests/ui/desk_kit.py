@@ -223,6 +223,7 @@ def _open(path: Path, actor: str, clock: Callable[[], datetime]) -> StoreContext
 def build_store(path: Path) -> dict[str, int]:
     """Fill a new store at ``path``; returns order number -> id."""
     from followup_tui.services import order_flow
+    from followup_tui.services.checklist import order_checklist, waive_documents
     from followup_tui.services.orders import create_order
     from followup_tui.store import schema
 
@@ -248,6 +249,10 @@ def build_store(path: Path) -> dict[str, int]:
                 else:
                     order_flow.cancel_order(ctx, order_id, "客户取消")
             elif target is not OrderStatus.CONFIRMED:
+                if target in (OrderStatus.SHIPPED, OrderStatus.CLOSED):
+                    # through "shipped": the documents are waived (services.checklist)
+                    missing = order_checklist(ctx, order_id).missing
+                    waive_documents(ctx, order_id, missing, "单据线下已交")
                 order_flow.advance_order(ctx, order_id, target)
         clock.current = NOTED_AT
         first = ids[SPECS[0].order_no]

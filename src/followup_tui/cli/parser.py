@@ -429,6 +429,25 @@ def _add_complaints(commands: Any) -> None:
     _json(alerts)
 
 
+def _add_archive_compliance(archive: Any) -> None:
+    """``archive checklist | waive | bundle``: the compliance half of the archive group."""
+    help_key = "cli.help.archive_compliance."
+    checklist = _leaf(
+        archive.add_parser, "checklist", help_key + "checklist", "archive_compliance:run_checklist"
+    )
+    checklist.add_argument("order_no", metavar="ORDER_NO", help=t(help_key + "order_no"))
+    _json(checklist)
+    waive = _leaf(archive.add_parser, "waive", help_key + "waive", "archive_compliance:run_waive")
+    waive.add_argument("order_no", metavar="ORDER_NO", help=t(help_key + "order_no"))
+    waive.add_argument("--kind", action="append", required=True, help=t(help_key + "kind"))
+    waive.add_argument("--reason", required=True, help=t(help_key + "reason"))
+    bundle = _leaf(
+        archive.add_parser, "bundle", help_key + "bundle", "archive_compliance:run_bundle"
+    )
+    bundle.add_argument("order_no", metavar="ORDER_NO", help=t(help_key + "order_no"))
+    bundle.add_argument("dest", metavar="DEST", help=t(help_key + "bundle_dest"))
+
+
 def _add_archive_filing(archive: Any) -> None:
     """``archive add | show | export | refile``: the filing half of the archive group."""
     help_key = "cli.help.archive."
@@ -494,6 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
     archive = commands.add_parser("archive", help=t("cli.help.archive.cmd"))
     archive_commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND")
     archive_commands.required = True
+    _add_archive_compliance(archive_commands)
     _add_archive_filing(archive_commands)
     return parser
 

@@ -20,6 +20,7 @@ from followup_tui.domain.lifecycle import OrderStatus
 from followup_tui.domain.milestones import load_template
 from followup_tui.domain.orders import NoteKind, due_date
 from followup_tui.domain.text import clean_text, require_text
+from followup_tui.services.checklist import ShippingGate
 from followup_tui.services.orders import check_version, load_order, order_view
 from followup_tui.services.timeline_plans import plan_in_session
 from followup_tui.services.views import BulkResult, NoteView, OrderView, UndoStep
@@ -101,13 +102,18 @@ def advance_order(
     *,
     expected_version: int | None = None,
 ) -> OrderView:
-    """One stage forward, or to ``to`` when the table allows it."""
+    """One stage forward, or to ``to`` when the table allows it; through "shipped" only
+    with the order's required documents filed or waived (``services.checklist``)."""
+    gate = ShippingGate()
 
-    def change(_session: Session, order: Order) -> None:
+    def change(session: Session, order: Order) -> None:
         current = OrderStatus(order.status)
         if current is OrderStatus.DRAFT and to in (None, OrderStatus.CONFIRMED):
             raise FollowupError("error.use_confirm", order=order.order_no)
-        _set_status(order, to or lifecycle.next_status(current))
+        target = to or lifecycle.next_status(current)
+        lifecycle.check_move(current, target, held_from=order.held_from)
+        gate.check(session, order, target)
+        _set_status(order, target)
 
     return _single(ctx, order_id, expected_version, change)
 
@@ -207,9 +213,16 @@ def _bulk(
 
 
 def bulk_advance(ctx: StoreContext, order_ids: Sequence[int]) -> BulkResult:
+    """Each order one stage forward; one that would ship without its documents is
+    refused on its own and the others still move."""
+    gate = ShippingGate()
+
     def change(order: Order) -> None:
         current = OrderStatus(order.status)
         target = lifecycle.next_status(current)
+        session = Session.object_session(order)
+        if session is not None:
+            gate.check(session, order, target)
         if current is OrderStatus.DRAFT:
             order.confirmed_date = order.confirmed_date or order.requested_date
         _set_status(order, target)
