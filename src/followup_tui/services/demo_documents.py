@@ -214,7 +214,6 @@ def plan_demo_documents(
                         "version": 1,
                     }
                 )
-                texts.append({"document_id": document_id, "body": draft.body})
                 meta = document_meta(
                     kind_titles=(spec.title_zh_CN, spec.title_en),
                     order_no=order.order_no,
@@ -223,6 +222,9 @@ def plan_demo_documents(
                     fields=fields,
                     filed_by=actor,
                     doc_date=draft.doc_date,
+                )
+                texts.append(
+                    {"document_id": document_id, "body": draft.body, "indexed_meta": meta}
                 )
                 index_document(connection, document_id, draft.title, meta, draft.body)
     if documents:
