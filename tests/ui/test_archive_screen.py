@@ -7,11 +7,12 @@ so the screen reads what the CLI would have filed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_kit import ACME, Desk, move_to, press, screen_text, settle, type_text
+from desk_kit import ACME, FIXED_NOW, Desk, move_to, press, screen_text, settle, type_text
 from textual.pilot import Pilot
 
 from followup_tui.commands.archive_commands import ARCHIVE_ENTRIES
@@ -40,6 +41,9 @@ def file_docs(desk: Desk, folder: Path) -> dict[str, Path]:
     for name, body in files.items():
         paths[name] = folder / name
         paths[name].write_text(body, encoding="utf-8")
+        # The document date comes from the file's time: fixed, so pictures never move.
+        stamp = FIXED_NOW.timestamp()
+        os.utime(paths[name], (stamp, stamp))
     ctx = desk.store()
     file_documents(ctx, [paths["qc-0001.txt"], paths["packing-0001.txt"]], order_no="PO-2026-00001")
     file_documents(ctx, [paths["mail-0004.txt"]], order_no="PO-2026-00004")
@@ -95,7 +99,7 @@ def test_a_two_character_chinese_word_finds_the_qc_report(desk: Desk) -> None:
     snippet = seen["snippet"]
     matched = [snippet.plain[span.start : span.end] for span in snippet.spans if span.style]
     assert "色差" in matched
-    assert "matches in the text" in seen["text"] and "三箱纸箱破损" in seen["text"]
+    assert "Matches in the text: 1" in seen["text"] and "三箱纸箱破损" in seen["text"]
 
 
 def test_results_always_answer_the_last_query(desk: Desk) -> None:

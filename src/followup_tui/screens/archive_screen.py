@@ -82,7 +82,7 @@ class ArchiveScreen(ArchiveActions):
     ArchiveScreen #archive-bar Label { width: auto; padding: 0 1; }
     ArchiveScreen #archive-query { width: 1fr; border: none; height: 1; padding: 0; }
     ArchiveScreen #archive-facets { height: 1; padding: 0 1; }
-    ArchiveScreen #archive-hits { height: 1fr; }
+    ArchiveScreen #archive-hits { height: 1fr; overflow-x: hidden; }
     ArchiveScreen #archive-preview-box {
         height: 10; border-top: solid $primary; padding: 0 1;
     }
@@ -121,12 +121,12 @@ class ArchiveScreen(ArchiveActions):
 
     def on_mount(self) -> None:
         table = self.hits_table
-        for column, width in (
+        for column, width in (  # fits 120 columns
             ("kind", 12),
             ("order", 14),
             ("date", 10),
-            ("title", 26),
-            ("snippet", None),
+            ("title", 24),
+            ("snippet", 46),
         ):
             table.add_column(t(f"archive.col.{column}"), key=column, width=width)
         self.query_one("#archive-checklist", Static).display = self.order_id is not None
