@@ -185,12 +185,14 @@ def test_bulk_advance_refuses_only_the_order_without_documents(
 def test_a_company_that_does_not_block_still_sees_its_checklist(
     store_ctx: StoreContext, make_draft: MakeDraft, tmp_path: Path
 ) -> None:
-    config = Path(tmp_path / "home" / "config")
+    config = Path(tmp_path / "company")
     config.mkdir(parents=True, exist_ok=True)
     (config / DOCUMENT_RULES_FILE).write_text(
         '[settings]\nblock_shipping = false\n[[rule]]\nkey = "qc"\nrequires = ["qc_report"]\n',
         encoding="utf-8",
     )
+    # the folder of the settings file the desk was opened with (DeskSettings passes it)
+    store_ctx.company_folder = config
     order_id = packed(store_ctx, make_draft)
     checklist = order_checklist(store_ctx, order_id)
     assert checklist.missing == ("qc_report",) and not checklist.block_shipping

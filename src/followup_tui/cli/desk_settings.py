@@ -97,6 +97,7 @@ class DeskSettings:
             calendar=self.calendar,
             sla=self.sla,
             supervisors=self.config.supervisors,
+            company_folder=self.config_path.parent,
         )
 
 

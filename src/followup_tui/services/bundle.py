@@ -393,7 +393,7 @@ def audit_bundle(
     one on disk. Any failure removes the temporary file; nothing half-written remains.
     """
     folder = _writable_folder(dest)
-    contents = _gather(ctx, order_id, rules if rules is not None else desk_rules())
+    contents = _gather(ctx, order_id, rules if rules is not None else desk_rules(ctx))
     target = folder / bundle_name(contents.detail.order.order_no, ctx.today())
     descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=".bundle-", suffix=".part")
     temp = Path(temp_name)

@@ -18,12 +18,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_tui.config import config_path
 from followup_tui.domain.doc_rules import (
     DOCUMENT_KINDS,
     DOCUMENT_RULES_FILE,
@@ -76,16 +74,12 @@ class Checklist:
         return not self.missing
 
 
-def company_rules_path() -> Path:
-    """Where a company's own rules live: next to the settings file (``FOLLOWUP_CONFIG``
-    or the platform's config folder), like its SLA policy and contingency library."""
-    return config_path().parent / DOCUMENT_RULES_FILE
-
-
-def desk_rules() -> DocumentRules:
-    """The company's rules when it has a copy, else the shipped ones (read per call:
-    the file is small, and an edited file applies at the next move without a restart)."""
-    return load_document_rules(company_rules_path())
+def desk_rules(ctx: StoreContext) -> DocumentRules:
+    """The company's rules when it has a copy next to the settings file the desk was
+    opened with (``--config`` included), else the shipped ones. Read per call: the file
+    is small, and an edited file applies at the next move without a restart."""
+    folder = ctx.company_folder
+    return load_document_rules(None if folder is None else folder / DOCUMENT_RULES_FILE)
 
 
 def kind_title(kind: str) -> str:
@@ -134,7 +128,7 @@ def order_checklist(
     ctx: StoreContext, order_id: int, *, rules: DocumentRules | None = None
 ) -> Checklist:
     """The order's checklist under ``rules`` (the desk's by default)."""
-    chosen = rules if rules is not None else desk_rules()
+    chosen = rules if rules is not None else desk_rules(ctx)
     with ctx.read() as session:
         return checklist_in(session, load_order(session, order_id), chosen)
 
@@ -196,12 +190,13 @@ class ShippingGate:
     materials to production never reads it.
     """
 
-    def __init__(self, rules: DocumentRules | None = None) -> None:
+    def __init__(self, ctx: StoreContext, rules: DocumentRules | None = None) -> None:
+        self._ctx = ctx
         self._given = rules
 
     @cached_property
     def rules(self) -> DocumentRules:
-        return self._given if self._given is not None else desk_rules()
+        return self._given if self._given is not None else desk_rules(self._ctx)
 
     def check(self, session: Session, order: Order, target: str) -> None:
         """Refuse moving ``order`` to ``target`` while required documents are missing.

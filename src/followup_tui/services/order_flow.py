@@ -104,7 +104,7 @@ def advance_order(
 ) -> OrderView:
     """One stage forward, or to ``to`` when the table allows it; through "shipped" only
     with the order's required documents filed or waived (``services.checklist``)."""
-    gate = ShippingGate()
+    gate = ShippingGate(ctx)
 
     def change(session: Session, order: Order) -> None:
         current = OrderStatus(order.status)
@@ -215,7 +215,7 @@ def _bulk(
 def bulk_advance(ctx: StoreContext, order_ids: Sequence[int]) -> BulkResult:
     """Each order one stage forward; one that would ship without its documents is
     refused on its own and the others still move."""
-    gate = ShippingGate()
+    gate = ShippingGate(ctx)
 
     def change(order: Order) -> None:
         current = OrderStatus(order.status)

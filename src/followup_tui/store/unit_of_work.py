@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, event
@@ -52,6 +53,9 @@ class StoreContext:
     calendar: BusinessCalendar = field(default_factory=lambda: load_calendar("mon-fri"))
     sla: SlaPolicy = field(default_factory=load_policy)
     supervisors: frozenset[str] = frozenset()
+    #: Where the company's own data files live (document rules and the like): the folder
+    #: of the settings file. None: the shipped data only (tests, a bare store).
+    company_folder: Path | None = None
     _write_maker: sessionmaker[Session] = field(init=False, repr=False)
     _read_maker: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -103,6 +107,7 @@ def open_store(
     calendar: BusinessCalendar | None = None,
     sla: SlaPolicy | None = None,
     supervisors: Iterable[str] = (),
+    company_folder: Path | None = None,
 ) -> StoreContext:
     engine = make_engine(location, read_only=read_only)
     return StoreContext(
@@ -115,4 +120,5 @@ def open_store(
         calendar=calendar if calendar is not None else load_calendar("mon-fri"),
         sla=sla if sla is not None else load_policy(),
         supervisors=frozenset(supervisors),
+        company_folder=company_folder,
     )
