@@ -107,7 +107,7 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> list[str]:
     return where
 
 
-def _fts_sql(query: ParsedQuery, params: dict[str, Any]) -> tuple[str, list[str]]:
+def _fts_sql(query: ParsedQuery, params: dict[str, Any], *, paged: bool) -> tuple[str, list[str]]:
     """The driving FROM clause and the text conditions on SQLite (FTS5)."""
     fts, cjk = query.fts_expression, query.cjk_expression
     where: list[str] = []
@@ -117,7 +117,17 @@ def _fts_sql(query: ParsedQuery, params: dict[str, Any]) -> tuple[str, list[str]
         where.append("documents_fts MATCH :fts")
         if cjk is not None:
             params["cjk"] = cjk
-            where.append("d.id IN (SELECT rowid FROM documents_cjk WHERE documents_cjk MATCH :cjk)")
+            if paged and not cjk.endswith("*") and '"* AND' not in cjk:
+                # Phrases only: a probe per trigram hit (FTS5 seeks the rowid) stops with
+                # the page; a prefix ("po"*) re-expands per probe, so it gets the set.
+                where.append(
+                    "EXISTS (SELECT 1 FROM documents_cjk c"
+                    " WHERE documents_cjk MATCH :cjk AND c.rowid = f.rowid)"
+                )
+            else:
+                where.append(
+                    "d.id IN (SELECT rowid FROM documents_cjk WHERE documents_cjk MATCH :cjk)"
+                )
         return source, where
     if cjk is None:  # unreachable: a parsed query has a long or a searchable short term
         return "documents d", ["0"]
@@ -138,14 +148,16 @@ def _scan_sql(query: ParsedQuery, params: dict[str, Any]) -> tuple[str, list[str
     return source, where
 
 
-def _compose(session: Session, query: ParsedQuery, filters: Filters) -> tuple[str, dict[str, Any]]:
+def _compose(
+    session: Session, query: ParsedQuery, filters: Filters, *, paged: bool = False
+) -> tuple[str, dict[str, Any]]:
     """``FROM ... WHERE ...`` for a query and filters, with its parameters."""
     params: dict[str, Any] = {}
     where: list[str]
     if not query:
         source, where = "documents d", []
     elif session.get_bind().dialect.name == "sqlite":
-        source, where = _fts_sql(query, params)
+        source, where = _fts_sql(query, params, paged=paged)
     else:
         source, where = _scan_sql(query, params)
     where += _filter_sql(filters, params)
@@ -156,9 +168,12 @@ def page_ids(
     session: Session, query: ParsedQuery, filters: Filters, limit: int, offset: int
 ) -> list[int]:
     """Ids of one page of hits, newest filed first (descending id)."""
-    body, params = _compose(session, query, filters)
+    body, params = _compose(session, query, filters, paged=True)
     params.update(limit=limit, offset=offset)
-    sql = f"SELECT d.id{body} ORDER BY d.id DESC LIMIT :limit OFFSET :offset"
+    # Ordered by the driving index's rowid (= d.id) so FTS5 walks it backwards and the
+    # walk stops at the page; "ORDER BY d.id" made SQLite sort every hit first.
+    order = "f.rowid" if " f JOIN " in body else "d.id"
+    sql = f"SELECT d.id{body} ORDER BY {order} DESC LIMIT :limit OFFSET :offset"
     return [row[0] for row in session.execute(text(sql), params)]
 
 
