@@ -13,6 +13,10 @@
 6. bench_complaints.py: the complaint triage on 100,000 complaints, 20,000 open
    (``benchmarks/out/complaints-100k.db``, built once; ``--fresh`` rebuilds it): the
    queue opening, a refresh of every open clock, the alerts, the triage screen.
+7. bench_search.py: archive search on 1,000,000 synthetic documents
+   (``benchmarks/out/archive-1m.db``, built once; ``--fresh`` rebuilds it): a page of
+   hits for an English word, 2- and 4-character Chinese and an order number, the index
+   size against the text, filing 1,000 text files.
 
 Each benchmark runs in its own process (so RSS and imports are its own) and leaves its
 figures in ``benchmarks/out/figures-*.json``; this script prints them together. The
@@ -120,6 +124,7 @@ def main() -> int:
                    "--desk-runs", "2" if quick else "3")
     figures += run("bench_timeline", *(["--quick"] if quick else []))
     figures += run("bench_complaints", *(["--quick"] if quick else []))
+    figures += run("bench_search", *(["--quick"] if quick else []))
 
     print(f"\n=== report ({time.perf_counter() - started:.0f} s in all)")
     print(f"machine: {machine()}")
