@@ -49,3 +49,53 @@ def test_any_query_is_valid_fts5(raw: str) -> None:
     for term in query.terms:
         assert (term.kind == "long") == (len(term.text) >= 3)
     connection.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("色差", '"色 差"'),  # two adjacent characters, not anywhere in the document
+        ("破", '"破"'),
+        ("PO", '"po"*'),  # a Latin token may continue: PO finds PO-2026
+        ("12", '"12"*'),
+        ("A色", '"a 色"'),
+        ("色A", '"色 a"*'),
+        ("-", ""),  # nothing a token can hold
+    ],
+)
+def test_short_terms_as_phrases(text: str, phrase: str) -> None:
+    from followup_tui.domain.search_query import Term
+
+    assert Term(text, "short").cjk == phrase
+
+
+@pytest.mark.parametrize(
+    ("raw", "long_terms", "short_terms"),
+    [
+        ("B/L COSU123456789", ["B/L", "COSU123456789"], []),  # 3 characters: trigrams
+        ("色差 破损 质检报告", ["质检报告"], ["色差", "破损"]),
+        ("Carton carton CARTON", ["Carton"], []),  # the same term once, case ignored
+        ('"外箱 破损"', ["外箱 破损"], []),  # a quoted phrase keeps its blank
+        ("深圳市\x00质检", ["深圳市"], ["质检"]),
+        ("x" * 300, ["x" * 200], []),  # the search box's limit
+    ],
+)
+def test_long_and_short_terms(raw: str, long_terms: list[str], short_terms: list[str]) -> None:
+    query = parse_query(raw)
+    assert [term.text for term in query.long_terms] == long_terms
+    assert [term.text for term in query.short_terms] == short_terms
+
+
+def test_texts_longest_first_for_snippets() -> None:
+    assert parse_query("色 深圳市 质检").texts == ("深圳市", "质检", "色")
+    assert not parse_query("- / ,")
+    assert parse_query("- / ,").fts_expression is None
+    assert parse_query("- / ,").cjk_expression is None
+
+
+@given(st.lists(st.sampled_from(["色差", "破损", "深圳市", "PO-2026-00123", "carton", "po"])))
+def test_terms_keep_their_order_and_kind(words: list[str]) -> None:
+    query = parse_query(" ".join(words))
+    expected = list(dict.fromkeys(word.casefold() for word in words))
+    assert [term.text.casefold() for term in query.terms] == expected
+    assert all(term.fts.startswith('"') and term.fts.endswith('"') for term in query.terms)
