@@ -15,12 +15,37 @@ before the subcommand is not overwritten by the subcommand's default.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
 from followup_tui import __version__
+from followup_tui.cli.parser_groups import (
+    COMPLAINT_STATUSES,
+    PARTIES,
+    PAUSE_REASONS,
+    REMEDY_KINDS,
+    add_archive,
+    add_complaints,
+    add_globals,
+    add_search,
+    json_flag,
+    leaf,
+    positive_int,
+)
 from followup_tui.config import ORDER_STATUSES, SORT_COLUMNS, VIEW_STATUSES
-from followup_tui.i18n import LANGUAGES, t
+from followup_tui.i18n import t
+
+__all__ = [
+    "COMPLAINT_STATUSES",
+    "PARTIES",
+    "PAUSE_REASONS",
+    "REMEDY_KINDS",
+    "SHIP_MODES",
+    "build_parser",
+    "early_options",
+    "line_spec",
+    "positive_int",
+    "ship_line",
+]
 
 PROG = "followup"
 LINE_PARTS = 6
@@ -29,25 +54,6 @@ PRIORITIES: tuple[str, ...] = ("normal", "high", "urgent")
 #: ``services.timeline_events.SHIP_MODES``, written out because building the parser must
 #: not import SQLAlchemy (a test keeps the two equal).
 SHIP_MODES: tuple[str, ...] = ("sea", "air", "rail", "truck", "express")
-#: The complaint vocabularies of ``domain.sla`` (statuses, pause reasons, remedies, parties),
-#: written out for the same reason (a test keeps them equal to the domain's).
-COMPLAINT_STATUSES: tuple[str, ...] = (
-    "new", "acknowledged", "investigating", "remedy", "awaiting_customer", "closed", "reopened",
-)  # fmt: skip
-PAUSE_REASONS: tuple[str, ...] = ("customer", "supplier", "qc", "carrier")
-REMEDY_KINDS: tuple[str, ...] = ("reship", "replace", "refund", "discount", "gift", "compensation")
-PARTIES: tuple[str, ...] = ("supplier", "carrier", "production", "internal", "customer")
-
-
-def positive_int(raw: str) -> int:
-    """``--limit 0`` or ``--orders -5`` is a usage error, reported by argparse (exit 2)."""
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("cli.error.positive", value=raw)) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(t("cli.error.positive", value=raw))
-    return value
 
 
 def line_spec(raw: str) -> tuple[str, ...]:
@@ -88,65 +94,43 @@ class ShipLines(argparse.Action):
         setattr(namespace, self.dest, lines)
 
 
-def _globals(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    default: Any = None if top else argparse.SUPPRESS
-    group = parser.add_argument_group(t("cli.help.global_group"))
-    group.add_argument("--db", metavar="PATH|URL", default=default, help=t("cli.help.db"))
-    group.add_argument("--config", metavar="FILE", default=default, help=t("cli.help.config"))
-    group.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang"))
-
-
-def _json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help=t("cli.help.json"))
-
-
-Adder = Callable[..., argparse.ArgumentParser]
-
-
-def _leaf(adder: Adder, name: str, help_key: str, handler: str) -> argparse.ArgumentParser:
-    parser = adder(name, help=t(help_key), description=t(help_key))
-    _globals(parser, top=False)
-    parser.set_defaults(handler=handler)
-    return parser
-
-
 def _add_admin(commands: Any) -> None:
     watch = commands.add_parser("watch", help=t("cli.help.watch"), description=t("cli.help.watch"))
-    _globals(watch, top=False)
+    add_globals(watch, top=False)
     watch.set_defaults(handler=None, read_only=True)
 
-    locate = _leaf(commands.add_parser, "locate", "cli.help.locate", "admin:run_locate")
-    _json(locate)
+    locate = leaf(commands.add_parser, "locate", "cli.help.locate", "admin:run_locate")
+    json_flag(locate)
 
     config = commands.add_parser("config", help=t("cli.help.config_cmd"))
     config_commands = config.add_subparsers(dest="config_command", metavar="get|set")
     config_commands.required = True
-    get = _leaf(config_commands.add_parser, "get", "cli.help.config_get", "admin:run_config_get")
+    get = leaf(config_commands.add_parser, "get", "cli.help.config_get", "admin:run_config_get")
     get.add_argument("key", metavar="KEY", help=t("cli.help.config_key"))
-    put = _leaf(config_commands.add_parser, "set", "cli.help.config_set", "admin:run_config_set")
+    put = leaf(config_commands.add_parser, "set", "cli.help.config_set", "admin:run_config_set")
     put.add_argument("key", metavar="KEY", help=t("cli.help.config_key"))
     put.add_argument("value", metavar="VALUE", help=t("cli.help.config_value"))
 
     db = commands.add_parser("db", help=t("cli.help.db_cmd"))
     db_commands = db.add_subparsers(dest="db_command", metavar="upgrade|check|backup")
     db_commands.required = True
-    upgrade = _leaf(db_commands.add_parser, "upgrade", "cli.help.db_upgrade", "admin:run_upgrade")
-    _json(upgrade)
-    check = _leaf(db_commands.add_parser, "check", "cli.help.db_check", "admin:run_check")
-    _json(check)
-    backup = _leaf(db_commands.add_parser, "backup", "cli.help.db_backup", "admin:run_backup")
+    upgrade = leaf(db_commands.add_parser, "upgrade", "cli.help.db_upgrade", "admin:run_upgrade")
+    json_flag(upgrade)
+    check = leaf(db_commands.add_parser, "check", "cli.help.db_check", "admin:run_check")
+    json_flag(check)
+    backup = leaf(db_commands.add_parser, "backup", "cli.help.db_backup", "admin:run_backup")
     backup.add_argument("dest", metavar="DEST", help=t("cli.help.backup_dest"))
 
-    demo = _leaf(commands.add_parser, "demo", "cli.help.demo", "admin:run_demo")
+    demo = leaf(commands.add_parser, "demo", "cli.help.demo", "admin:run_demo")
     demo.add_argument(
         "--orders", type=positive_int, default=300, metavar="N", help=t("cli.help.demo_orders")
     )
     demo.add_argument("--seed", type=int, default=7, metavar="S", help=t("cli.help.demo_seed"))
-    _json(demo)
+    json_flag(demo)
 
 
 def _add_order_entry(orders: Any) -> None:
-    add = _leaf(orders.add_parser, "add", "cli.help.order_add", "orders:run_add")
+    add = leaf(orders.add_parser, "add", "cli.help.order_add", "orders:run_add")
     add.add_argument("--customer", required=True, help=t("cli.help.customer"))
     add.add_argument(
         "--requested", required=True, metavar="YYYY-MM-DD", help=t("cli.help.requested")
@@ -179,9 +163,9 @@ def _add_order_entry(orders: Any) -> None:
     add.add_argument("--packaging", default="", help=t("cli.help.packaging"))
     add.add_argument("--labels", default="", help=t("cli.help.labels"))
     add.add_argument("--technical", default="", help=t("cli.help.technical"))
-    _json(add)
+    json_flag(add)
 
-    listing = _leaf(orders.add_parser, "list", "cli.help.order_list", "orders:run_list")
+    listing = leaf(orders.add_parser, "list", "cli.help.order_list", "orders:run_list")
     listing.add_argument(
         "--status",
         choices=VIEW_STATUSES,
@@ -198,18 +182,18 @@ def _add_order_entry(orders: Any) -> None:
     listing.add_argument(
         "--limit", type=positive_int, default=50, metavar="N", help=t("cli.help.limit")
     )
-    _json(listing)
+    json_flag(listing)
 
-    show = _leaf(orders.add_parser, "show", "cli.help.order_show", "orders:run_show")
+    show = leaf(orders.add_parser, "show", "cli.help.order_show", "orders:run_show")
     show.add_argument("order_no", metavar="ORDER_NO")
-    _json(show)
+    json_flag(show)
 
 
 def _add_order_moves(orders: Any) -> None:
     def move(name: str, handler: str) -> argparse.ArgumentParser:
-        parser = _leaf(orders.add_parser, name, f"cli.help.order_{name}", f"orders:{handler}")
+        parser = leaf(orders.add_parser, name, f"cli.help.order_{name}", f"orders:{handler}")
         parser.add_argument("order_no", metavar="ORDER_NO")
-        _json(parser)
+        json_flag(parser)
         return parser
 
     from followup_tui.domain.milestones import available_templates
@@ -246,7 +230,7 @@ def _add_order_moves(orders: Any) -> None:
 
 
 def _add_order_ship(orders: Any) -> None:
-    ship = _leaf(orders.add_parser, "ship", "cli.help.order_ship", "shipments:run_ship")
+    ship = leaf(orders.add_parser, "ship", "cli.help.order_ship", "shipments:run_ship")
     ship.add_argument("order_no", metavar="ORDER_NO")
     ship.add_argument("--carrier", required=True, metavar="C", help=t("cli.help.ship_carrier"))
     ship.add_argument(
@@ -267,14 +251,14 @@ def _add_order_ship(orders: Any) -> None:
         metavar="N=Q",
         help=t("cli.help.ship_line"),
     )
-    _json(ship)
+    json_flag(ship)
 
 
 def _add_reports(commands: Any) -> None:
     report = commands.add_parser("report", help=t("cli.help.report_cmd"))
     reports = report.add_subparsers(dest="report_command", metavar="timeline|complaints")
     reports.required = True
-    timeline = _leaf(
+    timeline = leaf(
         reports.add_parser, "timeline", "cli.help.report_timeline", "reports:run_report_timeline"
     )
     timeline.add_argument("--as-of", metavar="T", help=t("cli.help.report_as_of"))
@@ -291,7 +275,7 @@ def _add_reports(commands: Any) -> None:
         "--by", choices=("customer", "owner"), default="customer", help=t("cli.help.report_by")
     )
     timeline.add_argument("--out", metavar="FILE", help=t("cli.help.report_out"))
-    analysis = _leaf(
+    analysis = leaf(
         reports.add_parser,
         "complaints",
         "cli.help.complaint.report",
@@ -311,185 +295,6 @@ def _add_reports(commands: Any) -> None:
     analysis.add_argument("--out", metavar="FILE", help=t("cli.help.report_out"))
 
 
-def complaint_id(raw: str) -> int:
-    """``123`` or ``#123`` (as the desk shows a case): a usage error otherwise."""
-    text = raw.strip().removeprefix("#")
-    if not text.isdigit() or int(text) <= 0:
-        raise argparse.ArgumentTypeError(t("cli.complaint_error.id", value=raw))
-    return int(text)
-
-
-def follow_up(raw: str) -> tuple[str, int]:
-    """``--follow-up "call the customer=3"``: a task due 3 business days after the remedy."""
-    task, sep, days = raw.rpartition("=")
-    days = days.strip()
-    if not sep or not task.strip() or not days.isdigit():
-        raise argparse.ArgumentTypeError(t("cli.complaint_error.follow_up", value=raw))
-    return task.strip(), int(days)
-
-
-def _add_complaint_entry(complaints: Any) -> None:
-    add = _leaf(complaints.add_parser, "add", "cli.help.complaint.add", "complaints:run_add")
-    add.add_argument("order_no", metavar="ORDER_NO")
-    add.add_argument("text", metavar="TEXT", help=t("cli.help.complaint.text"))
-    add.add_argument(
-        "--category", required=True, metavar="C", help=t("cli.help.complaint.category")
-    )
-    add.add_argument("--grade", metavar="G", help=t("cli.help.complaint.grade"))
-    add.add_argument("--reason", default="", metavar="R", help=t("cli.help.complaint.grade_reason"))
-    add.add_argument("--contact", default="", metavar="X", help=t("cli.help.complaint.contact"))
-    add.add_argument("--line", type=positive_int, metavar="N", help=t("cli.help.complaint.line"))
-    add.add_argument("--received", metavar="T", help=t("cli.help.complaint.received"))
-    add.add_argument("--owner", metavar="O", help=t("cli.help.complaint.owner"))
-    _json(add)
-
-    listing = _leaf(complaints.add_parser, "list", "cli.help.complaint.list", "complaints:run_list")
-    listing.add_argument(
-        "--status",
-        choices=COMPLAINT_STATUSES,
-        metavar="S",
-        help=t("cli.help.complaint.status", known=", ".join(COMPLAINT_STATUSES)),
-    )
-    listing.add_argument("--grade", metavar="G", help=t("cli.help.complaint.grade_filter"))
-    listing.add_argument("--owner", metavar="O|me", help=t("cli.help.owner_filter"))
-    listing.add_argument("--customer", metavar="C", help=t("cli.help.complaint.customer"))
-    listing.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.as_of"))
-    _json(listing)
-
-    show = _leaf(complaints.add_parser, "show", "cli.help.complaint.show", "complaints:run_show")
-    show.add_argument("id", type=complaint_id, metavar="ID")
-    _json(show)
-
-
-def _add_complaint_steps(complaints: Any) -> None:
-    def step(name: str) -> argparse.ArgumentParser:
-        parser = _leaf(
-            complaints.add_parser, name, f"cli.help.complaint.{name}", "complaints:run_step"
-        )
-        parser.set_defaults(step=name)
-        parser.add_argument("id", type=complaint_id, metavar="ID")
-        _json(parser)
-        return parser
-
-    step("ack")
-    step("assign").add_argument("owner", metavar="OWNER", help=t("cli.help.assign_owner"))
-    pause = step("pause")
-    pause.add_argument(
-        "--reason", required=True, choices=PAUSE_REASONS, help=t("cli.help.complaint.pause_reason")
-    )
-    pause.add_argument("--note", default="", help=t("cli.help.complaint.note"))
-    step("resume")
-    step("escalate").add_argument("--reason", default="", help=t("cli.help.complaint.why"))
-    cause = step("cause")
-    cause.add_argument(
-        "--root-cause", required=True, metavar="TEXT", help=t("cli.help.complaint.root_cause")
-    )
-    cause.add_argument(
-        "--party", required=True, choices=PARTIES, help=t("cli.help.complaint.party")
-    )
-    cause.add_argument("--inspection", action="store_true", help=t("cli.help.complaint.inspection"))
-    cause.add_argument("--evidence", default="", help=t("cli.help.complaint.evidence"))
-    remedy = step("remedy")
-    remedy.add_argument(
-        "--kind", required=True, choices=REMEDY_KINDS, help=t("cli.help.complaint.remedy_kind")
-    )
-    remedy.add_argument("--amount", metavar="X", help=t("cli.help.complaint.amount"))
-    remedy.add_argument("--currency", default="", metavar="C", help=t("cli.help.currency"))
-    remedy.add_argument("--note", required=True, help=t("cli.help.complaint.remedy_note"))
-    remedy.add_argument(
-        "--follow-up",
-        dest="follow_ups",
-        action="append",
-        type=follow_up,
-        default=[],
-        metavar='"TASK=DAYS"',
-        help=t("cli.help.complaint.follow_up"),
-    )
-    step("close").add_argument("--note", required=True, help=t("cli.help.complaint.close_note"))
-    satisfaction = step("satisfaction")
-    satisfaction.add_argument(  # 1-5, checked by the service like the desk's form
-        "--score", required=True, type=int, metavar="1-5", help=t("cli.help.complaint.score")
-    )
-    satisfaction.add_argument("--comment", default="", help=t("cli.help.complaint.comment"))
-    step("reopen").add_argument("--reason", required=True, help=t("cli.help.complaint.why"))
-
-
-def _add_complaints(commands: Any) -> None:
-    complaint = commands.add_parser("complaint", help=t("cli.help.complaint.cmd"))
-    complaints = complaint.add_subparsers(
-        dest="complaint_command", metavar=t("cli.help.complaint.metavar")
-    )
-    complaints.required = True
-    _add_complaint_entry(complaints)
-    _add_complaint_steps(complaints)
-    alerts = _leaf(
-        commands.add_parser, "alerts", "cli.help.complaint.alerts", "complaints:run_alerts"
-    )
-    alerts.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.alerts_as_of"))
-    _json(alerts)
-
-
-def _add_archive_compliance(archive: Any) -> None:
-    """``archive checklist | waive | bundle``: the compliance half of the archive group."""
-    help_key = "cli.help.archive_compliance."
-    checklist = _leaf(
-        archive.add_parser, "checklist", help_key + "checklist", "archive_compliance:run_checklist"
-    )
-    checklist.add_argument("order_no", metavar="ORDER_NO", help=t(help_key + "order_no"))
-    _json(checklist)
-    waive = _leaf(archive.add_parser, "waive", help_key + "waive", "archive_compliance:run_waive")
-    waive.add_argument("order_no", metavar="ORDER_NO", help=t(help_key + "order_no"))
-    waive.add_argument("--kind", action="append", required=True, help=t(help_key + "kind"))
-    waive.add_argument("--reason", required=True, help=t(help_key + "reason"))
-    bundle = _leaf(
-        archive.add_parser, "bundle", help_key + "bundle", "archive_compliance:run_bundle"
-    )
-    bundle.add_argument("order_no", metavar="ORDER_NO", help=t(help_key + "order_no"))
-    bundle.add_argument("dest", metavar="DEST", help=t(help_key + "bundle_dest"))
-
-
-def _add_archive_filing(archive: Any) -> None:
-    """``archive add | show | export | refile``: the filing half of the archive group."""
-    help_key = "cli.help.archive."
-    add = _leaf(archive.add_parser, "add", help_key + "add", "archive:run_add")
-    add.add_argument("paths", nargs="+", metavar="PATH", help=t(help_key + "paths"))
-    add.add_argument("--order", metavar="NO", help=t(help_key + "order"))
-    add.add_argument("--customer", metavar="NAME", help=t(help_key + "customer"))
-    add.add_argument("--kind", metavar="KIND", help=t(help_key + "kind"))
-    add.add_argument("--base", metavar="DIR", help=t(help_key + "base"))
-    _json(add)
-    show = _leaf(archive.add_parser, "show", help_key + "show", "archive:run_show")
-    show.add_argument("doc_id", type=positive_int, metavar="DOC_ID")
-    _json(show)
-    export = _leaf(archive.add_parser, "export", help_key + "export", "archive:run_export")
-    export.add_argument("doc_id", type=positive_int, metavar="DOC_ID")
-    export.add_argument("dest_dir", metavar="DEST_DIR", help=t(help_key + "dest_dir"))
-    _json(export)
-    refile = _leaf(archive.add_parser, "refile", help_key + "refile", "archive:run_refile")
-    refile.add_argument("doc_id", type=positive_int, metavar="DOC_ID")
-    refile.add_argument("--kind", metavar="KIND", help=t(help_key + "kind"))
-    refile.add_argument("--order", metavar="NO", help=t(help_key + "refile_order"))
-    refile.add_argument("--title", metavar="TEXT", help=t(help_key + "title"))
-    _json(refile)
-
-
-def _add_search(commands: Any) -> None:
-    """``followup search QUERY``: the archive search with the screen's filters."""
-    key = "cli.help.search."
-    search = _leaf(commands.add_parser, "search", key + "command", "search:run_search")
-    search.add_argument("query", metavar="QUERY", help=t(key + "query"))
-    search.add_argument("--kind", metavar="K", help=t(key + "kind"))
-    search.add_argument("--customer", metavar="C", help=t(key + "customer"))
-    search.add_argument("--order", metavar="NO", help=t(key + "order"))
-    search.add_argument("--from", dest="date_from", metavar="D", help=t(key + "date_from"))
-    search.add_argument("--to", dest="date_to", metavar="D", help=t(key + "date_to"))
-    search.add_argument("--filed-by", dest="filed_by", metavar="WHO", help=t(key + "filed_by"))
-    search.add_argument("--limit", type=positive_int, default=20, metavar="N",
-                        help=t(key + "limit"))  # fmt: skip
-    search.add_argument("--offset", type=int, default=0, metavar="N", help=t(key + "offset"))
-    _json(search)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The whole tree; call after ``use_language`` so the help speaks the clerk's language."""
     parser = argparse.ArgumentParser(
@@ -498,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=t("cli.help.epilog"),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    _globals(parser, top=True)
+    add_globals(parser, top=True)
     parser.set_defaults(handler=None, read_only=False)
     commands = parser.add_subparsers(dest="command", metavar=t("cli.help.commands_metavar"))
     _add_admin(commands)
@@ -507,14 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     orders.required = True
     _add_order_entry(orders)
     _add_order_moves(orders)
-    _add_complaints(commands)
+    add_complaints(commands)
     _add_reports(commands)
-    _add_search(commands)
-    archive = commands.add_parser("archive", help=t("cli.help.archive.cmd"))
-    archive_commands = archive.add_subparsers(dest="archive_command", metavar="COMMAND")
-    archive_commands.required = True
-    _add_archive_compliance(archive_commands)
-    _add_archive_filing(archive_commands)
+    add_search(commands)
+    add_archive(commands)
     return parser
 
 
