@@ -232,3 +232,54 @@ def test_the_archive_speaks_chinese(desk: Desk) -> None:
     desk.run(body)
     assert "质检报告" in seen["text"] and "装箱单" in seen["text"]
     assert ACME not in seen["text"] or "PO-2026-00004" in seen["text"]
+
+
+def test_attach_moves_the_document_to_another_order(desk: Desk) -> None:
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_archive(pilot)
+        await type_text(pilot, "packing")
+        await wait_for_search(pilot, screen)
+        await press(pilot, "enter")
+        await press(pilot, "a")
+        field = pilot.app.screen.query_one("#prompt-input")
+        field.value = "PO-2026-00002"  # type: ignore[attr-defined]
+        await press(pilot, "enter")
+        await wait_for_search(pilot, screen)
+        seen["orders"] = [row.document.order_no for row in screen.rows]
+
+    desk.run(body)
+    assert seen["orders"] == ["PO-2026-00002"]
+
+
+def test_the_file_picker_files_marked_files_for_the_order(desk: Desk) -> None:
+    from followup_tui.screens.file_picker import FilePickerScreen
+
+    folder = desk.folder / "new"
+    folder.mkdir()
+    (folder / "a-invoice.txt").write_text("COMMERCIAL INVOICE Invoice No: INV-9\n", "utf-8")
+    (folder / "b-notes.txt").write_text("装箱单 20 cartons\n", "utf-8")
+    seen: dict[str, Any] = {}
+
+    # The tree reads folders in a worker that lives as long as the picker, so this test
+    # waits with pauses while the picker is open, never for every worker to finish.
+    async def drive(pilot: Pilot[Any]) -> None:
+        await move_to(pilot, "PO-2026-00003")
+        screen = await open_archive(pilot, "d")
+        await press(pilot, "tab")
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        picker = pilot.app.screen
+        assert isinstance(picker, FilePickerScreen)
+        picker.marked.extend(sorted(folder.iterdir()))
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        await wait_for_search(pilot, screen)
+        seen["rows"] = sorted(row.document.filename for row in screen.rows)
+        seen["text"] = screen_text(pilot.app)
+
+    desk.run(drive)
+    assert seen["rows"] == ["a-invoice.txt", "b-notes.txt"]
+    assert "2 filed, 0 refused" in seen["text"] and "✓ a-invoice.txt" in seen["text"]

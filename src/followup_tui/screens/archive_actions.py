@@ -126,6 +126,8 @@ class ArchiveActions(Screen[None]):
         self.rows: list[ArchiveRow] = []
         #: The last filing's per-file report, kept in the preview until the clerk moves on.
         self.pinned_report: Text | None = None
+        #: What the last export, re-file or filing did, kept on the status line.
+        self.last_change: Text | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides the action from the footer and the palette (None would only dim it).
@@ -145,6 +147,7 @@ class ArchiveActions(Screen[None]):
         return row.document
 
     def _after_change(self, message: Text) -> None:
+        self.last_change = message
         self.set_status(message)
         self.load_checklist()
         self.search_now()
@@ -230,7 +233,7 @@ class ArchiveActions(Screen[None]):
             call_service(
                 self,
                 lambda store: export_document(store, document_id, destination),
-                lambda path: self.set_status(Text(t("archive.exported", path=str(path)))),
+                lambda path: self._exported(Text(t("archive.exported", path=str(path)))),
                 group="archive-change",
             )
 
@@ -243,6 +246,10 @@ class ArchiveActions(Screen[None]):
             ),
             chosen,
         )
+
+    def _exported(self, message: Text) -> None:
+        self.last_change = message
+        self.set_status(message)
 
     def action_refile(self) -> None:
         document = self._document()

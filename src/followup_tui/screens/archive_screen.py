@@ -147,6 +147,7 @@ class ArchiveScreen(ArchiveActions):
     def _query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
         self.pinned_report = None
+        self.last_change = None
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(DEBOUNCE, self.search_now)
@@ -189,9 +190,13 @@ class ArchiveScreen(ArchiveActions):
                 key=str(index),
             )
         if not self.rows:
-            self.set_status(Text(t("archive.no_hits"), style="bold yellow"))
+            status = Text(t("archive.no_hits"), style="bold yellow")
         else:
-            self.set_status(Text(t("archive.hits", count=len(self.rows))))
+            status = Text(t("archive.hits", count=len(self.rows)))
+        if self.last_change is not None:
+            status.append("  ·  ")
+            status.append_text(self.last_change)
+        self.set_status(status)
         self.show_hit_metadata()
 
     # --- checklist, facets, preview --------------------------------------------------
