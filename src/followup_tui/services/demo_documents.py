@@ -223,9 +223,7 @@ def plan_demo_documents(
                     filed_by=actor,
                     doc_date=draft.doc_date,
                 )
-                texts.append(
-                    {"document_id": document_id, "body": draft.body, "indexed_meta": meta}
-                )
+                texts.append({"document_id": document_id, "body": draft.body, "indexed_meta": meta})
                 index_document(connection, document_id, draft.title, meta, draft.body)
     if documents:
         connection.execute(insert(table_of(Document)), documents)
