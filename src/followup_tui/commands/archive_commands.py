@@ -22,6 +22,8 @@ ARCHIVE_ENTRIES: tuple[PaletteEntry, ...] = (
     PaletteEntry("cmd.archive.refile", "refile", "cmd.archive.refile_help"),
     PaletteEntry("cmd.archive.attach", "attach", "cmd.archive.attach_help"),
     PaletteEntry("cmd.archive.file_new", "file_new", "cmd.archive.file_new_help"),
+    PaletteEntry("cmd.archive.bundle", "bundle", "cmd.archive.bundle_help"),
+    PaletteEntry("cmd.archive.waive", "waive", "cmd.archive.waive_help"),
     PaletteEntry("cmd.archive.kind", "choose_kind", "cmd.archive.kind_help"),
     PaletteEntry("cmd.archive.customer", "choose_customer", "cmd.archive.customer_help"),
     PaletteEntry("cmd.archive.order", "choose_order", "cmd.archive.order_help"),

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from followup_tui.services.archive_views import DocumentView, FileResult
 
 #: Actions that change the store; hidden and refused on a read-only desk.
-MUTATING_ACTIONS: frozenset[str] = frozenset({"refile", "attach", "file_new"})
+MUTATING_ACTIONS: frozenset[str] = frozenset({"refile", "attach", "file_new", "waive"})
 
 #: The kinds of the contract, for when the company's kind table cannot be read.
 DEFAULT_KINDS: tuple[str, ...] = (
@@ -354,3 +354,80 @@ class ArchiveActions(Screen[None]):
         self.pinned_report = report
         style = "bold yellow" if refused else ""
         self._after_change(Text(t("archive.filed", filed=filed, refused=refused), style=style))
+
+    # --- the order's audit bundle and its missing documents ------------------------------
+
+    def _bundle_order(self) -> int | None:
+        """The order the screen was opened for, else the selected document's order."""
+        order_id: int | None = getattr(self, "order_id", None)
+        if order_id is None:
+            row = self.current_row()
+            order_id = row.document.order_id if row is not None else None
+        if order_id is None:
+            self.notify(t("archive.pick_order_first"), severity="warning")
+        return order_id
+
+    def action_bundle(self) -> None:
+        """Everything about one order in a zip: documents, history, notes, timeline,
+        complaints, for an auditor or finance."""
+        order_id = self._bundle_order()
+        if order_id is None:
+            return
+
+        def chosen(folder: str | None) -> None:
+            if not folder:
+                return
+            from followup_tui.services.bundle import audit_bundle
+
+            destination = Path(folder).expanduser()
+            call_service(
+                self,
+                lambda store: audit_bundle(store, order_id, destination),
+                lambda path: self._exported(Text(t("archive.bundled", path=str(path)))),
+                group="archive-change",
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.bundle_title"),
+                t("archive.bundle_label"),
+                default=str(Path.home()),
+                required=True,
+            ),
+            chosen,
+        )
+
+    def action_waive(self) -> None:
+        """Ship without the missing documents: a supervisor's decision, with a reason."""
+        checklist = getattr(self, "checklist", None)
+        order_id: int | None = getattr(self, "order_id", None)
+        if order_id is None or checklist is None:
+            self.notify(t("archive.pick_order_first"), severity="warning")
+            return
+        missing = tuple(checklist.missing)
+        if not missing:
+            self.notify(t("archive.nothing_missing"))
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            from followup_tui.services.checklist import waive_documents
+
+            call_service(
+                self,
+                lambda store: waive_documents(store, order_id, missing, reason),
+                lambda _view: self._after_change(
+                    Text(t("archive.waived_done", count=len(missing)))
+                ),
+                group="archive-change",
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.waive_title", kinds=", ".join(missing)),
+                t("archive.waive_label"),
+                required=True,
+            ),
+            reason_given,
+        )

@@ -68,6 +68,8 @@ class ArchiveScreen(ArchiveActions):
         _binding("f", "refile", "Re-file", "Correct the kind or the order"),
         _binding("a", "attach", "Attach", "Attach to an order"),
         _binding("n", "file_new", "File", "File new documents"),
+        _binding("b", "bundle", "Bundle", "Export the order's audit bundle", show=False),
+        _binding("w", "waive", "Waive", "Ship without the missing documents", show=False),
         _binding("k", "choose_kind", "Kind", "Show one kind of document"),
         _binding("c", "choose_customer", "Customer", "Show one customer's documents", show=False),
         _binding("o", "choose_order", "Order", "Show one order's documents", show=False),

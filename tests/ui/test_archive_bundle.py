@@ -1,0 +1,91 @@
+"""From the desk: an order's audit bundle (b) and a supervisor's waiver of its missing
+documents (w), both from the archive opened on the order, both also palette entries."""
+
+from __future__ import annotations
+
+import zipfile
+from typing import Any
+
+from desk_kit import Desk, move_to, press, settle, type_text
+from test_archive_screen import file_docs, open_archive
+from textual.pilot import Pilot
+
+from followup_tui.config import Config
+from followup_tui.screens.prompt import PromptScreen
+
+
+async def answer(pilot: Pilot[Any], text: str) -> None:
+    """Type into the open prompt (replacing its default) and submit it."""
+    for _ in range(50):
+        if isinstance(pilot.app.screen, PromptScreen):
+            break
+        await pilot.pause(0.02)
+    assert isinstance(pilot.app.screen, PromptScreen)
+    field = pilot.app.screen.query_one("#prompt-input")
+    field.value = ""  # type: ignore[attr-defined]
+    await type_text(pilot, text)
+    await press(pilot, "enter")
+
+
+async def wait_for(pilot: Pilot[Any], test: Any) -> None:
+    for _ in range(200):
+        if test():
+            return
+        await pilot.pause(0.02)
+
+
+def test_b_writes_the_orders_audit_bundle(desk: Desk) -> None:
+    file_docs(desk, desk.folder / "incoming")
+    out = desk.folder / "bundles"
+    out.mkdir()
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await move_to(pilot, "PO-2026-00001")
+        await open_archive(pilot, "d")
+        await press(pilot, "tab")  # from the search box to the results
+        await press(pilot, "b")
+        await answer(pilot, str(out))
+        await wait_for(pilot, lambda: any(out.glob("*.zip")))
+        await settle(pilot)
+
+    desk.run(body)
+    (bundle,) = out.glob("*.zip")
+    assert bundle.name.startswith("PO-2026-00001-audit-")
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+    assert "index.txt" in names and "index.html" in names
+    assert sum(name.startswith("documents/") for name in names) == 2  # QC report, packing list
+
+
+def test_w_waives_missing_documents_only_for_a_supervisor(desk: Desk) -> None:
+    from followup_tui.services.checklist import order_checklist
+
+    file_docs(desk, desk.folder / "incoming")
+    order_id = desk.ids["PO-2026-00001"]
+    missing_before = order_checklist(desk.store(), order_id).missing
+    assert missing_before  # the order's terms need more than a QC report and a packing list
+
+    async def refused(pilot: Pilot[Any]) -> None:
+        await move_to(pilot, "PO-2026-00001")
+        screen = await open_archive(pilot, "d")
+        await wait_for(pilot, lambda: screen.checklist is not None)
+        await press(pilot, "tab")  # from the search box to the results
+        await press(pilot, "w")
+        await answer(pilot, "客户同意先发货，单据随后补寄")
+        await settle(pilot)
+
+    desk.run(refused, config=Config(supervisors=("wangfang",)))
+    assert order_checklist(desk.store(), order_id).missing == missing_before  # nothing changed
+
+    async def allowed(pilot: Pilot[Any]) -> None:
+        await move_to(pilot, "PO-2026-00001")
+        screen = await open_archive(pilot, "d")
+        await wait_for(pilot, lambda: screen.checklist is not None)
+        await press(pilot, "tab")  # from the search box to the results
+        await press(pilot, "w")
+        await answer(pilot, "客户同意先发货，单据随后补寄")
+        await settle(pilot)
+
+    desk.run(allowed)  # no supervisors configured: the clerk decides
+    after = order_checklist(desk.store(), order_id)
+    assert after.missing == () and set(after.waived) == set(missing_before)
