@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -76,7 +75,6 @@ if TYPE_CHECKING:
     from followup_tui.store.unit_of_work import StoreContext
 
 REPORT_WIDTH = 120
-PRINTED_WIDTH = 132  # lines of a table printed to a pipe or a mail, not a terminal
 CLOCK_COLUMNS = ("col_ack", "col_plan", "col_resolve")
 
 
@@ -91,11 +89,9 @@ def print_grid(
 ) -> None:
     """One line per row, the ``flexible`` columns (names) shortened to fit the terminal.
 
-    Not on a terminal (a cron job's mail, a pipe) lines get 132 columns, not Rich's 80.
+    Off a terminal (a cron job's mail, a pipe) the lines are wide (``console(wide=True)``).
     """
-    out = console()
-    if not out.is_terminal and "COLUMNS" not in os.environ:
-        out.width = PRINTED_WIDTH
+    out = console(wide=True)
     limits = fit_limits(headers, rows, flexible, out.width)
     grid = table(
         [(h, "right" if i in right else "left") for i, h in enumerate(headers)], limits=limits

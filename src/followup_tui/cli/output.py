@@ -15,6 +15,7 @@ Rich is imported inside the functions that draw, so importing this module for
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -99,18 +100,29 @@ def print_json(data: Any, stream: TextIO | None = None) -> None:
         out.flush()
 
 
-def console(stream: TextIO | None = None) -> Console:
+#: Columns for a wide table printed to a pipe or a cron mail rather than a terminal.
+PRINTED_WIDTH = 132
+
+
+def console(stream: TextIO | None = None, *, wide: bool = False) -> Console:
     """A console that never interprets what it prints: no markup, no emoji codes, no
-    highlighting of numbers inside customer names."""
+    highlighting of numbers inside customer names.
+
+    ``wide``: off a terminal (and without ``COLUMNS``) lines get ``PRINTED_WIDTH``
+    columns instead of Rich's 80, which would fold a wide table row by row.
+    """
     from rich.console import Console
 
-    return Console(
+    out = Console(
         file=stream if stream is not None else sys.stdout,
         markup=False,
         emoji=False,
         highlight=False,
         soft_wrap=False,
     )
+    if wide and not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = PRINTED_WIDTH
+    return out
 
 
 def cell(value: str, *, style: str = "", multiline: bool = False) -> Text:

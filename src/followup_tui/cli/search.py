@@ -60,8 +60,14 @@ def marked(snippet: Snippet) -> Text:
         if matched:
             out.append_text(cell(f"{OPEN_MARK}{piece}{CLOSE_MARK}", style="bold"))
         else:
-            out.append_text(cell(piece))
+            out.append_text(cell(" ".join(piece.split()) if "\n" in piece else piece))
     return out
+
+
+def _kind_title(kind: str) -> str:
+    """The kind in the reader's language (``document_kind.*``), or its key."""
+    title = t(f"document_kind.{kind}")
+    return kind if title.startswith("document_kind.") else title
 
 
 def _filters(args: Any) -> dict[str, Any]:
@@ -92,7 +98,7 @@ def run_search(run: Invocation) -> int:
             {"query": args.query, "total": total, "hits": [hit_json(h) for h in result.hits]}
         )
         return 0
-    out = console()
+    out = console(wide=True)
     if not result.hits:
         out.print(cell(t("cli.search.none")))
         return 0
@@ -111,7 +117,7 @@ def run_search(run: Invocation) -> int:
         view = hit.document
         grid.add_row(
             cell(str(hit.rank)),
-            cell(view.kind),
+            cell(_kind_title(view.kind)),
             cell(view.order_no),
             cell(view.customer),
             cell(date_text(view.doc_date)),
