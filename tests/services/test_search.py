@@ -104,6 +104,19 @@ def test_mixed_terms_are_all_required(corpus: tuple[Any, list[int]]) -> None:
     assert count_hits(ctx, "深圳市 质检") == 2
 
 
+@pytest.mark.parametrize("rare_below", [0, 10_000], ids=["long-term-drives", "short-term-drives"])
+def test_mixed_terms_give_the_same_page_whichever_side_drives(
+    corpus: tuple[Any, list[int]], monkeypatch: pytest.MonkeyPatch, rare_below: int
+) -> None:
+    """A mixed query is walked on its rarer side; both plans must find the same page."""
+    from followup_tui.services import search as search_module
+
+    ctx, ids = corpus
+    monkeypatch.setattr(search_module, "RARE_SHORT", rare_below)
+    assert found(ctx, "深圳市 质检") == [ids[3], ids[0]]
+    assert found(ctx, '"PO-2026-0012" 破损') == [ids[4], ids[0]]
+
+
 def test_numbers(corpus: tuple[Any, list[int]]) -> None:
     ctx, ids = corpus
     assert found(ctx, "PO-2026-00123") == [ids[0]]

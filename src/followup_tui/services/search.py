@@ -107,10 +107,38 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> list[str]:
     return where
 
 
-def _fts_sql(query: ParsedQuery, params: dict[str, Any], *, paged: bool) -> tuple[str, list[str]]:
+#: A short term with fewer hits than this drives a mixed query instead of the long one.
+RARE_SHORT = 2000
+
+
+def _short_is_rare(session: Session, cjk: str) -> bool:
+    """Whether the short terms match few documents: then the page is walked on them and
+    each hit probed for the long terms, rather than probing every hit of a common long
+    term for a rare short one (seconds on a million documents). Bounded: it reads at
+    most ``RARE_SHORT`` rowids whatever the terms."""
+    found = session.execute(
+        text(
+            "SELECT count(*) FROM (SELECT rowid FROM documents_cjk"
+            " WHERE documents_cjk MATCH :cjk LIMIT :limit)"
+        ),
+        {"cjk": cjk, "limit": RARE_SHORT},
+    ).scalar_one()
+    return int(found) < RARE_SHORT
+
+
+def _fts_sql(
+    query: ParsedQuery, params: dict[str, Any], *, paged: bool, short_drives: bool = False
+) -> tuple[str, list[str]]:
     """The driving FROM clause and the text conditions on SQLite (FTS5)."""
     fts, cjk = query.fts_expression, query.cjk_expression
     where: list[str] = []
+    if fts is not None and cjk is not None and short_drives:
+        params.update(fts=fts, cjk=cjk)
+        return "documents_cjk f JOIN documents d ON d.id = f.rowid", [
+            "documents_cjk MATCH :cjk",
+            "EXISTS (SELECT 1 FROM documents_fts g"
+            " WHERE documents_fts MATCH :fts AND g.rowid = f.rowid)",
+        ]
     if fts is not None:
         params["fts"] = fts
         source = "documents_fts f JOIN documents d ON d.id = f.rowid"
@@ -157,7 +185,14 @@ def _compose(
     if not query:
         source, where = "documents d", []
     elif session.get_bind().dialect.name == "sqlite":
-        source, where = _fts_sql(query, params, paged=paged)
+        cjk = query.cjk_expression
+        short_drives = (
+            paged
+            and query.fts_expression is not None
+            and cjk is not None
+            and _short_is_rare(session, cjk)
+        )
+        source, where = _fts_sql(query, params, paged=paged, short_drives=short_drives)
     else:
         source, where = _scan_sql(query, params)
     where += _filter_sql(filters, params)
