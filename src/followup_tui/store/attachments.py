@@ -12,6 +12,7 @@ letters of credit are not for every account on a shared machine.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -64,8 +65,11 @@ def _fsync_folder(path: Path) -> None:
         return
     try:
         os.fsync(descriptor)
-    except OSError:
-        pass
+    except OSError as error:
+        # Some file systems refuse to sync a folder (EINVAL); the file itself was synced
+        # before the rename. Anything else (EIO: the disk failed) is the caller's to see.
+        if error.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP):
+            raise
     finally:
         os.close(descriptor)
 
