@@ -24,9 +24,17 @@ from importlib import resources
 from pathlib import Path
 
 from followup_tui.domain.calendar import BusinessCalendar
+from followup_tui.domain.data_files import DataFileErrors
 from followup_tui.domain.disruptions import PARTIES, ExceptionKind
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import find_control_character
+
+_ERRORS = DataFileErrors("error.contingency_invalid", "error.contingency_missing")
+invalid = _ERRORS.invalid
+_reject_unknown = _ERRORS.reject_unknown
+_required = _ERRORS.required
+_table = _ERRORS.table
+
 
 #: The file name of the shipped library and of a company's own copy in its config folder.
 CONTINGENCY_FILE = "contingency.toml"
@@ -36,7 +44,6 @@ DUE_DAYS_MAX = 365
 TITLE_LIMIT = 120
 ACTION_TEXT_LIMIT = 300
 NAME_LIMIT = 120
-_SHOWN_VALUE_LIMIT = 80
 
 _TOP_KEYS = frozenset({"scenario"})
 _SCENARIO_KEYS = frozenset(
@@ -179,45 +186,6 @@ def contingency_from_mapping(data: Mapping[str, object], source: str) -> Conting
         seen.add(scenario.key)
         scenarios.append(scenario)
     return ContingencyLibrary(source=source, scenarios=tuple(scenarios))
-
-
-def invalid(source: str, entry: str, value: object) -> FollowupError:
-    """The refusal for bad library data, naming the file and the entry."""
-    return FollowupError(
-        "error.contingency_invalid", field=entry, file=source, entry=entry, value=_shown(value)
-    )
-
-
-def _shown(value: object) -> str:
-    """``value`` safe to print: control characters escaped, long values cut."""
-    text = str(value)
-    if find_control_character(text) is not None:
-        text = ascii(text)
-    if len(text) > _SHOWN_VALUE_LIMIT:
-        text = text[: _SHOWN_VALUE_LIMIT - 1] + "…"
-    return text
-
-
-def _reject_unknown(
-    table: Mapping[str, object], allowed: frozenset[str], source: str, prefix: str
-) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise invalid(source, f"{prefix}{unknown[0]}", table[unknown[0]])
-
-
-def _required(table: Mapping[str, object], name: str, source: str, entry: str) -> object:
-    """``table[name]``, or a refusal naming the missing entry (``scenario[2].title.en``)."""
-    if name not in table:
-        where = f"{entry}.{name}" if entry else name
-        raise FollowupError("error.contingency_missing", field=where, file=source, entry=where)
-    return table[name]
-
-
-def _table(value: object, source: str, entry: str) -> Mapping[str, object]:
-    if not isinstance(value, dict):
-        raise invalid(source, entry, value)
-    return value
 
 
 def _text(value: object, source: str, entry: str, limit: int) -> str:

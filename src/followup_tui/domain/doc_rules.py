@@ -21,10 +21,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.data_files import DataFileErrors
 from followup_tui.domain.lifecycle import PIPELINE, OrderStatus
 from followup_tui.domain.orders import CURRENCIES, INCOTERMS, PAYMENT_TERMS
-from followup_tui.domain.text import find_control_character
+
+_ERRORS = DataFileErrors("error.document_rules_invalid", "error.document_rules_missing")
+invalid = _ERRORS.invalid
+_reject_unknown = _ERRORS.reject_unknown
+_required = _ERRORS.required
+_table = _ERRORS.table
+
 
 #: The file name of the shipped rules and of a company's own copy in its config folder.
 DOCUMENT_RULES_FILE = "document_rules.toml"
@@ -46,7 +52,6 @@ DOCUMENT_KINDS: tuple[str, ...] = (
 )
 SCOPES: tuple[str, ...] = ("any", "export", "domestic")
 RULE_KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,59}")
-_SHOWN_VALUE_LIMIT = 80
 
 _TOP_KEYS = frozenset({"settings", "domestic", "rule"})
 _SETTINGS_KEYS = frozenset({"block_shipping"})
@@ -191,44 +196,6 @@ def document_rules_from_mapping(data: Mapping[str, object], source: str) -> Docu
         ),
         rules=tuple(rules),
     )
-
-
-def invalid(source: str, entry: str, value: object) -> FollowupError:
-    """The refusal for bad rules data, naming the file and the entry."""
-    return FollowupError(
-        "error.document_rules_invalid", field=entry, file=source, entry=entry, value=_shown(value)
-    )
-
-
-def _shown(value: object) -> str:
-    """``value`` safe to print: control characters escaped, long values cut."""
-    text = str(value)
-    if find_control_character(text) is not None:
-        text = ascii(text)
-    if len(text) > _SHOWN_VALUE_LIMIT:
-        text = text[: _SHOWN_VALUE_LIMIT - 1] + "…"
-    return text
-
-
-def _reject_unknown(
-    table: Mapping[str, object], allowed: frozenset[str], source: str, prefix: str
-) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise invalid(source, f"{prefix}{unknown[0]}", table[unknown[0]])
-
-
-def _required(table: Mapping[str, object], name: str, source: str, entry: str) -> object:
-    if name not in table:
-        where = f"{entry}.{name}" if entry else name
-        raise FollowupError("error.document_rules_missing", field=where, file=source, entry=where)
-    return table[name]
-
-
-def _table(value: object, source: str, entry: str) -> Mapping[str, object]:
-    if not isinstance(value, dict):
-        raise invalid(source, entry, value)
-    return value
 
 
 def _choices(value: object, allowed: tuple[str, ...], source: str, entry: str) -> tuple[str, ...]:

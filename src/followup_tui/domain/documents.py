@@ -22,8 +22,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from followup_tui.domain.data_files import DataFileErrors
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import find_control_character
+
+_ERRORS = DataFileErrors("error.document_kinds_invalid", "error.document_kinds_invalid")
+invalid = _ERRORS.invalid
+
 
 #: The shipped table's file name, and the name of a company's copy next to its config.
 DOCUMENT_KINDS_FILE = "document_kinds.toml"
@@ -40,7 +45,6 @@ NAME_POINTS = 5
 #: otherwise mention every kind once and the guess would be noise.
 GUESS_TEXT_LIMIT = 20_000
 FIELD_VALUE_LIMIT = 80
-_SHOWN_VALUE_LIMIT = 80
 
 _TOP_KEYS = frozenset({"kind"})
 _KIND_KEYS = frozenset({"key", "title", "name_patterns", "keywords", "fields"})
@@ -214,22 +218,6 @@ def kinds_from_mapping(data: Mapping[str, object], source: str) -> tuple[Documen
         seen.add(kind.key)
         kinds.append(kind)
     return tuple(kinds)
-
-
-def invalid(source: str, entry: str, value: object) -> FollowupError:
-    """The refusal for bad kinds data, naming the file and the entry."""
-    return FollowupError(
-        "error.document_kinds_invalid", field=entry, file=source, entry=entry, value=_shown(value)
-    )
-
-
-def _shown(value: object) -> str:
-    text = str(value)
-    if find_control_character(text) is not None:
-        text = ascii(text)
-    if len(text) > _SHOWN_VALUE_LIMIT:
-        text = text[: _SHOWN_VALUE_LIMIT - 1] + "…"
-    return text
 
 
 def _text(value: object, source: str, entry: str, limit: int) -> str:

@@ -27,8 +27,16 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from followup_tui.domain.data_files import DataFileErrors
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import find_control_character
+
+_ERRORS = DataFileErrors("error.sla_policy_invalid", "error.sla_policy_missing")
+invalid = _ERRORS.invalid
+_reject_unknown = _ERRORS.reject_unknown
+_required = _ERRORS.required
+_table = _ERRORS.table
+
 
 #: The file name of the shipped policy and of a company's own copy in its config folder.
 SLA_POLICY_FILE = "sla_policy.toml"
@@ -39,7 +47,6 @@ HOURS_MAX = 10_000.0
 SATISFACTION_DAYS_MAX = 90
 TITLE_LIMIT = 40
 DEFAULT_LADDER: tuple[float, float, float] = (0.5, 0.75, 0.9)
-_SHOWN_VALUE_LIMIT = 80
 
 _TOP_KEYS = frozenset(
     {"ladder", "satisfaction_days", "reopen_score", "suggest", "grade", "category"}
@@ -322,45 +329,6 @@ def policy_from_mapping(data: Mapping[str, object], source: str) -> SlaPolicy:
         category_titles=MappingProxyType(category_titles),
         source=source,
     )
-
-
-def invalid(source: str, entry: str, value: object) -> FollowupError:
-    """The refusal for bad policy data, naming the file and the entry."""
-    return FollowupError(
-        "error.sla_policy_invalid", field=entry, file=source, entry=entry, value=_shown(value)
-    )
-
-
-def _shown(value: object) -> str:
-    """``value`` safe to print: control characters escaped, long values cut."""
-    text = str(value)
-    if find_control_character(text) is not None:
-        text = ascii(text)
-    if len(text) > _SHOWN_VALUE_LIMIT:
-        text = text[: _SHOWN_VALUE_LIMIT - 1] + "…"
-    return text
-
-
-def _reject_unknown(
-    table: Mapping[str, object], allowed: frozenset[str], source: str, prefix: str
-) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise invalid(source, f"{prefix}{unknown[0]}", table[unknown[0]])
-
-
-def _required(table: Mapping[str, object], name: str, source: str, entry: str) -> object:
-    """``table[name]``, or a refusal naming the missing entry (``grade[2].title.en``)."""
-    if name not in table:
-        where = f"{entry}.{name}" if entry else name
-        raise FollowupError("error.sla_policy_missing", field=where, file=source, entry=where)
-    return table[name]
-
-
-def _table(value: object, source: str, entry: str) -> Mapping[str, object]:
-    if not isinstance(value, dict):
-        raise invalid(source, entry, value)
-    return value
 
 
 def _list(value: object, source: str, entry: str) -> list[object]:
