@@ -15,100 +15,26 @@ The tmux server runs on a socket of its own in the test's folder and is killed i
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from tmux_kit import Tmux, followup_script
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-TIMEOUT = 20.0
 ORDER_NO = "PO-E2E-200"
 
 
-class Pane:
-    """One tmux session on a private server: start a command, read the screen, send keys."""
-
-    def __init__(self, env: dict[str, str], socket: Path) -> None:
-        self.env, self.socket = env, socket
-        self.session = ""
-
-    def tmux(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(
-            ["tmux", "-S", str(self.socket), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if check and done.returncode != 0:
-            raise AssertionError(f"tmux {args[0]} failed: {done.stderr.strip()}")
-        return done.stdout
-
-    def start(self, command: str) -> None:
-        if self.session:
-            self.tmux("kill-session", "-t", self.session, check=False)
-        self.session = f"c-{uuid.uuid4().hex[:8]}"
-        self.tmux("new-session", "-d", "-x", "120", "-y", "35", "-s", self.session, command)
-        self.tmux("set-option", "-t", self.session, "remain-on-exit", "on")
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session)
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def wait_for(self, what: str, test: Callable[[str], bool]) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if test(screen):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
-
-
-@pytest.fixture
-def pane(tmp_path: Path) -> Iterator[Pane]:
-    env = dict(os.environ)
-    env.update(
-        FOLLOWUP_CONFIG=str(tmp_path / "config.toml"),
-        FOLLOWUP_DATA_DIR=str(tmp_path / "data"),
-        TERM="xterm-256color",
-        LANG="C.UTF-8",
-    )
-    env.pop("FOLLOWUP_DB", None)
-    env.pop("TMUX", None)
-    server = Pane(env, tmp_path / "tmux.sock")
-    try:
-        yield server
-    finally:
-        server.tmux("kill-server", check=False)
-
-
-def followup_script() -> Path:
-    script = Path(sys.executable).parent / "followup"
-    if not script.exists():
-        pytest.skip(f"the followup console script is not installed next to {sys.executable}")
-    return script
-
-
 def test_a_breached_major_complaint_reaches_alerts_and_the_triage(
-    pane: Pane, tmp_path: Path
+    tmux: Tmux, tmp_path: Path
 ) -> None:
     script, db = followup_script(), tmp_path / "desk.db"
     base = [str(script), "--db", str(db), "--lang", "en"]
@@ -117,7 +43,7 @@ def test_a_breached_major_complaint_reaches_alerts_and_the_triage(
         [*base, "order", "add", "--order-no", ORDER_NO, "--customer", "深圳市华强电子有限公司",
          "--requested", (today + timedelta(days=40)).isoformat(), "--product", "外壳 B7",
          "--quantity", "800", "--unit", "pcs", "--price", "3.2", "--currency", "CNY"],
-        env=pane.env, check=True, capture_output=True, timeout=60,
+        env=tmux.env, check=True, capture_output=True, timeout=60,
     )  # fmt: skip
     day = today - timedelta(days=3)
     while day.weekday() >= 5:  # a working day on the desk's mon-fri calendar
@@ -127,7 +53,7 @@ def test_a_breached_major_complaint_reaches_alerts_and_the_triage(
         [*base, "complaint", "add", ORDER_NO, "--category", "quality", "外壳色差，客户拒收",
          "--grade", "major", "--reason", "key account, whole lot refused",
          "--received", received],
-        env=pane.env, check=True, capture_output=True, timeout=60,
+        env=tmux.env, check=True, capture_output=True, timeout=60,
     )  # fmt: skip
 
     # The command line, time frozen first, then now: the exit status is printed after each.
@@ -138,8 +64,8 @@ def test_a_breached_major_complaint_reaches_alerts_and_the_triage(
             f"{shlex.join([*base, 'alerts'])} ; echo now=$?",
         ]
     )
-    pane.start(command)
-    screen = pane.wait_for("both alert runs", lambda s: "now=" in s)
+    tmux.start(command)
+    screen = tmux.wait_for("both alert runs", lambda s: "now=" in s)
     assert "frozen=0" in screen and "now=1" in screen, screen
     assert "0 breached, 1 at or past 75 per cent." in screen
     assert "1 breached, 0 at or past 75 per cent." in screen
@@ -149,13 +75,13 @@ def test_a_breached_major_complaint_reaches_alerts_and_the_triage(
     assert any("Ack" in line and "supervisor" in line for line in breached)
 
     # The desk on the real clock: the triage screen shows the case breached, on top.
-    pane.start(shlex.join(base))
-    pane.wait_for("the order queue", lambda s: ORDER_NO in s)
-    pane.keys("C")
-    screen = pane.wait_for(
+    tmux.start(shlex.join(base))
+    tmux.wait_for("the order queue", lambda s: ORDER_NO in s)
+    tmux.keys("C")
+    screen = tmux.wait_for(
         "the breached case in the triage",
         lambda s: any("‼" in line and ORDER_NO in line for line in s.splitlines()),
     )
     rows = [line for line in screen.splitlines() if ORDER_NO in line]
     assert "‼" in rows[0]
-    pane.keys("C-q")
+    tmux.keys("C-q")

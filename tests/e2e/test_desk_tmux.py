@@ -8,19 +8,16 @@ is killed in ``finally``, so no session outlives the test, whatever happens.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from tmux_kit import TIMEOUT, Tmux, followup_script
 
 pytestmark = [
     pytest.mark.e2e,
@@ -29,83 +26,6 @@ pytestmark = [
 
 HQ = "深圳市华强电子有限公司"
 MARKUP = "[bold]x[/] [@click=app.quit]Corp"
-TIMEOUT = 15.0
-
-
-def followup_script() -> Path:
-    script = Path(sys.executable).parent / "followup"
-    if not script.exists():
-        pytest.skip(f"the followup console script is not installed next to {sys.executable}")
-    return script
-
-
-class Tmux:
-    """One tmux server on a private socket, with one session running the desk."""
-
-    def __init__(self, env: dict[str, str], socket: Path) -> None:
-        self.socket = socket
-        self.session = f"desk-{uuid.uuid4().hex[:8]}"
-        self.env = env
-
-    def run(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(
-            ["tmux", "-S", str(self.socket), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if check and done.returncode != 0:
-            raise AssertionError(f"tmux {args[0]} failed: {done.stderr.strip()}")
-        return done.stdout
-
-    def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-x", "120", "-y", "35", "-s", self.session, command)
-        self.run("set-option", "-t", self.session, "remain-on-exit", "on")
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", self.session)
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        self.run("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
-
-    def pane(self, field: str) -> str:
-        return self.run("display-message", "-p", "-t", self.session, f"#{{{field}}}").strip()
-
-    def wait_for(self, what: str, test: Callable[[str], bool]) -> str:
-        """Poll the screen until ``test`` holds; fail with the last screen after 15 s."""
-        deadline = time.monotonic() + TIMEOUT
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if test(screen):
-                return screen
-            if self.pane("pane_dead") == "1":
-                break
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
-
-    def kill(self) -> None:
-        self.run("kill-server", check=False)
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    env = dict(os.environ)
-    env.update(
-        FOLLOWUP_CONFIG=str(tmp_path / "config.toml"),
-        FOLLOWUP_DATA_DIR=str(tmp_path / "data"),
-        TERM="xterm-256color",
-        LANG="C.UTF-8",
-    )
-    env.pop("FOLLOWUP_DB", None)
-    env.pop("TMUX", None)
-    server = Tmux(env, tmp_path / "tmux.sock")
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 def order_rows(screen: str) -> list[str]:
