@@ -196,7 +196,7 @@ def _collector_waits() -> Iterator[None]:
             gc.enable()
 
 
-class _Instants(dict[Any, Any]):
+class StoredInstants(dict[Any, Any]):
     """Stored instants as aware UTC datetimes, each distinct raw value parsed once.
 
     SQLite hands back ISO text without an offset (the store keeps UTC), PostgreSQL
@@ -270,7 +270,7 @@ def _build(
     cases: Sequence[Sequence[Any]], clock_rows: Sequence[Sequence[Any]]
 ) -> list[ComplaintRow]:
     """Rows from the raw results; clock rows come ordered by case, then kind."""
-    instant = _Instants()
+    instant = StoredInstants()
     grouped: dict[int, list[ClockView]] = defaultdict(list)
     for row in clock_rows:
         case_id, kind, hours, basis, role, armed, due, half, three_q, ninety = row[:10]
