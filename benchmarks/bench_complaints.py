@@ -85,9 +85,12 @@ CASE_COLUMNS = (
     "suggested_grade grade_reason owner status reopen_count armed_at acknowledged_at "
     "acknowledged_by plan_at closed_at escalated_at third_party_inspection root_cause "
     "responsible_party evidence remedy_kind remedy_currency remedy_note close_note "
-    "satisfaction_comment satisfaction_score version")
-CLOCK_COLUMNS = ("complaint_id kind target_hours basis role armed_at due_at mark50_at mark75_at"
-                 " mark90_at paused_since remaining_seconds met_at")
+    "satisfaction_comment satisfaction_score version"
+)
+CLOCK_COLUMNS = (
+    "complaint_id kind target_hours basis role armed_at due_at mark50_at mark75_at"
+    " mark90_at paused_since remaining_seconds met_at"
+)
 PAUSE_COLUMNS = "complaint_id reason note started_at ended_at paused_by resumed_by"
 
 
@@ -133,7 +136,7 @@ class Generator:
     """Cases and their clock rows, with the services' helpers arming every clock."""
 
     def __init__(self, ctx: Any, orders: list[tuple[Any, ...]]) -> None:
-        from followup_tui.services.complaint_clocks import estimating
+        from followup_tui.services.complaints.clocks import estimating
 
         self.policy, self.calendar = ctx.sla, estimating(ctx.calendar)
         self.orders = orders
@@ -155,20 +158,40 @@ class Generator:
         grade = rng.choices([g for g, _ in GRADES], [w for _, w in GRADES])[0]
         ack, plan, resolve = self.hours(grade)
         row: dict[str, Any] = dict.fromkeys(CASE_COLUMNS.split(), "")
-        row.update(id=complaint_id, order_id=order[0], order_no=order[1], customer_name=order[2],
-                   owner=order[3], category=rng.choice(self.policy.categories), grade=grade,
-                   description="bench", suggested_grade=grade, reopen_count=0, version=1,
-                   third_party_inspection=False, satisfaction_score=None, remedy_kind=None,
-                   acknowledged_at=None, plan_at=None, closed_at=None, escalated_at=None)
+        row.update(
+            id=complaint_id,
+            order_id=order[0],
+            order_no=order[1],
+            customer_name=order[2],
+            owner=order[3],
+            category=rng.choice(self.policy.categories),
+            grade=grade,
+            description="bench",
+            suggested_grade=grade,
+            reopen_count=0,
+            version=1,
+            third_party_inspection=False,
+            satisfaction_score=None,
+            remedy_kind=None,
+            acknowledged_at=None,
+            plan_at=None,
+            closed_at=None,
+            escalated_at=None,
+        )
         pause = None
         if closed:
             received = NOW - timedelta(minutes=rng.randint(30 * 1440, 360 * 1440))
             acked = self.shift(received, ack * uniform(0.1, 1.3))
             planned = self.shift(acked, plan * uniform(0.1, 1.1))
             closed_at = self.shift(planned, resolve * uniform(0.1, 0.9))
-            row.update(status="closed", acknowledged_at=acked, plan_at=planned,
-                       closed_at=closed_at, remedy_kind="refund",
-                       satisfaction_score=rng.choice((None, 3, 4, 5)))
+            row.update(
+                status="closed",
+                acknowledged_at=acked,
+                plan_at=planned,
+                closed_at=closed_at,
+                remedy_kind="refund",
+                satisfaction_score=rng.choice((None, 3, 4, 5)),
+            )
         else:
             status = rng.choices([s for s, _ in OPEN_MIX], [w for _, w in OPEN_MIX])[0]
             row["status"] = status
@@ -188,9 +211,15 @@ class Generator:
                 row["armed_at"] = self.shift(NOW, -ack * uniform(0.0, 1.2))
             if status in ("investigating", "remedy") and rng.random() < 0.1:
                 started = max(self.shift(NOW, -uniform(0.1, 6.0)), row["acknowledged_at"])
-                pause = {"complaint_id": complaint_id, "reason": rng.choice(("qc", "customer")),
-                         "note": "", "started_at": started, "ended_at": None,
-                         "paused_by": order[3], "resumed_by": ""}
+                pause = {
+                    "complaint_id": complaint_id,
+                    "reason": rng.choice(("qc", "customer")),
+                    "note": "",
+                    "started_at": started,
+                    "ended_at": None,
+                    "paused_by": order[3],
+                    "resumed_by": "",
+                }
         row["received_at"] = received
         if not row.get("armed_at"):
             row["armed_at"] = received
@@ -201,21 +230,47 @@ class Generator:
 
     def arm(self, row: dict[str, Any], pause: dict[str, Any] | None) -> None:
         """The clocks exactly as ``arm_complaint`` writes them, with its own helpers."""
-        from followup_tui.domain.sla import Pause
-        from followup_tui.services.complaint_clocks import _remaining_seconds, met_times, plan_clock
+        from followup_tui.domain.complaints.sla import Pause
+        from followup_tui.services.complaints.clocks import (
+            _remaining_seconds,
+            met_times,
+            plan_clock,
+        )
         from followup_tui.store.models import Complaint
 
-        complaint = Complaint(armed_at=row["armed_at"], acknowledged_at=row["acknowledged_at"],
-                              plan_at=row["plan_at"], closed_at=row["closed_at"])
+        complaint = Complaint(
+            armed_at=row["armed_at"],
+            acknowledged_at=row["acknowledged_at"],
+            plan_at=row["plan_at"],
+            closed_at=row["closed_at"],
+        )
         met = met_times(complaint)
         pauses = () if pause is None else (Pause(pause["started_at"], None, pause["reason"]),)
         breached = []
         for target in self.policy.grade(row["grade"]).targets:
-            plan = plan_clock(target, row["armed_at"], pauses, self.calendar,
-                              met_at=met.get(target.kind), ladder=self.policy.ladder)
-            self.clocks.append((row["id"], target.kind.value, target.hours, target.basis.value,
-                                target.role, plan.armed_at, plan.due_at, *plan.marks,
-                                plan.paused_since, _remaining_seconds(plan), plan.met_at))
+            plan = plan_clock(
+                target,
+                row["armed_at"],
+                pauses,
+                self.calendar,
+                met_at=met.get(target.kind),
+                ladder=self.policy.ladder,
+            )
+            self.clocks.append(
+                (
+                    row["id"],
+                    target.kind.value,
+                    target.hours,
+                    target.basis.value,
+                    target.role,
+                    plan.armed_at,
+                    plan.due_at,
+                    *plan.marks,
+                    plan.paused_since,
+                    _remaining_seconds(plan),
+                    plan.met_at,
+                )
+            )
             stop = plan.met_at or plan.paused_since
             if plan.met_at is None and plan.due_at < (stop or NOW):
                 breached.append(plan.due_at)
@@ -225,7 +280,7 @@ class Generator:
 
 def build_store(fresh: bool) -> Prepared:
     """The 100k-complaint store (see the module docstring), reused when complete."""
-    from followup_tui.services.demo import load_demo
+    from followup_tui.demo.dataset import load_demo
     from followup_tui.store.schema import upgrade
 
     if not fresh and STORE.exists():
@@ -235,8 +290,11 @@ def build_store(fresh: bool) -> Prepared:
             pass
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{STORE}{suffix}").unlink(missing_ok=True)
-    print(f"building {STORE.name}: {ORDERS} demo orders, {COMPLAINTS} complaints",
-          file=sys.stderr, flush=True)
+    print(
+        f"building {STORE.name}: {ORDERS} demo orders, {COMPLAINTS} complaints",
+        file=sys.stderr,
+        flush=True,
+    )
     started = time.perf_counter()
     ctx = open_ctx()
     try:
@@ -250,8 +308,8 @@ def build_store(fresh: bool) -> Prepared:
 
 
 def fill(ctx: Any) -> None:
-    from followup_tui.services.demo_bulk import Codec, insert_sql
-    from followup_tui.services.demo_catalog import table_of
+    from followup_tui.demo.bulk import Codec, insert_sql
+    from followup_tui.demo.catalog import table_of
     from followup_tui.store.models import Complaint, ComplaintClock, ComplaintPause
 
     with ctx.write() as session:
@@ -289,7 +347,7 @@ def verify(ctx: Any) -> tuple[int, int]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from followup_tui.services.complaint_clocks import arm_complaint, clock_view
+    from followup_tui.services.complaints.clocks import arm_complaint, clock_view
     from followup_tui.store.models import Complaint, ComplaintClock
 
     ids = random.Random(DEMO_SEED).sample(range(1, COMPLAINTS + 1), SAMPLE)
@@ -326,7 +384,7 @@ class Services:
 
 
 def measure_services(runs: int, refreshes: int, profile: bool) -> Services:
-    from followup_tui.services import complaint_queue as queue
+    from followup_tui.services.complaints import queue
 
     alerts, levels, triage_sorted = queue.alerts, queue.levels, queue.triage_sorted
     load_open_complaints = queue.load_open_complaints
@@ -350,8 +408,9 @@ def measure_services(runs: int, refreshes: int, profile: bool) -> Services:
             found = levels(ordered, now)
             done.refresh.append(time.perf_counter() - started)
         found, names = levels(rows, NOW), ("ok", "half", "three_quarters", "ninety", "breached")
-        done.levels = {name: sum(1 for v in found.values() if v == i)
-                       for i, name in enumerate(names)}
+        done.levels = {
+            name: sum(1 for v in found.values() if v == i) for i, name in enumerate(names)
+        }
         found_alerts = alerts(ctx, NOW)
         for _ in range(runs):
             started = time.perf_counter()
@@ -359,8 +418,10 @@ def measure_services(runs: int, refreshes: int, profile: bool) -> Services:
             done.alerts.append(time.perf_counter() - started)
         done.alerted = (len(found_alerts), sum(1 for a in found_alerts if a.level >= 4))
         if profile or median(done.read) + median(done.sort) > OPEN_TARGET_S:
-            print("load_open_complaints + triage_sorted, cProfile:\n"
-                  + profiled(lambda: triage_sorted(load_open_complaints(ctx), NOW)))
+            print(
+                "load_open_complaints + triage_sorted, cProfile:\n"
+                + profiled(lambda: triage_sorted(load_open_complaints(ctx), NOW))
+            )
         if profile or median(done.refresh) > REFRESH_TARGET_S:
             print("refresh, cProfile:\n" + profiled(lambda: levels(triage_sorted(rows, NOW), NOW)))
     finally:
@@ -378,7 +439,7 @@ class Opening:
 
 
 async def open_screen(app: Any, recorder: Recorder) -> Opening:
-    from followup_tui.screens.complaint_screen import ComplaintQueueScreen
+    from followup_tui.screens.complaints.triage import ComplaintQueueScreen
 
     screen = ComplaintQueueScreen()
     started = time.perf_counter()
@@ -397,14 +458,19 @@ async def open_screen(app: Any, recorder: Recorder) -> Opening:
 
 async def run_app(opens: int) -> tuple[Opening, list[Opening], int]:
     from followup_tui.app import make_app
-    from followup_tui.cli.desk_settings import DeskSettings
     from followup_tui.config import Config
+    from followup_tui.desk_settings import DeskSettings
     from followup_tui.i18n import use_language
     from followup_tui.store.location import parse_store
 
     use_language("en")
-    settings = DeskSettings(location=parse_store(str(STORE)), config=Config(),
-                            config_path=OUT / "config.toml", language="en", read_only=True)
+    settings = DeskSettings(
+        location=parse_store(str(STORE)),
+        config=Config(),
+        config_path=OUT / "config.toml",
+        language="en",
+        read_only=True,
+    )
     app = make_app(settings, clock=fixed_clock, actor=pwd.getpwuid(os.geteuid()).pw_name)
     recorder, found = Recorder(), []
     async with app.run_test(size=(COLUMNS, ROWS)) as pilot:
@@ -429,45 +495,84 @@ def spread(values: list[float]) -> str:
     return f"{ms(median(values))} / {ms(percentile(values, 0.95))}"
 
 
-def report(store: Prepared, done: Services, cold: Opening, opens: list[Opening],
-           shown: int) -> list[Figure]:
+def report(
+    store: Prepared, done: Services, cold: Opening, opens: list[Opening], shown: int
+) -> list[Figure]:
     """Print the details; return the figures."""
     built = "reused" if store.built_in is None else f"built in {store.built_in:.1f} s"
     opened = [r + s for r, s in zip(done.read, done.sort, strict=True)]
     rows, frames = [o.rows for o in opens], [o.frame for o in opens if o.frame is not None]
-    print(f"complaints on {STORE.name} ({built}): {store.complaints} complaints, {store.open} "
-          f"open ({store.paused} paused), {store.clocks} clocks; now {NOW.isoformat()}")
+    print(
+        f"complaints on {STORE.name} ({built}): {store.complaints} complaints, {store.open} "
+        f"open ({store.paused} paused), {store.clocks} clocks; now {NOW.isoformat()}"
+    )
     if store.verified is not None:
-        print(f"  arming checked on a sample: {store.verified[0]} of {store.verified[1]} cases "
-              "identical to arm_complaint")
-    print(f"  load_open_complaints: {done.rows} rows, runs {', '.join(map(ms, done.read))}; "
-          f"triage_sorted {', '.join(map(ms, done.sort))}")
+        print(
+            f"  arming checked on a sample: {store.verified[0]} of {store.verified[1]} cases "
+            "identical to arm_complaint"
+        )
+    print(
+        f"  load_open_complaints: {done.rows} rows, runs {', '.join(map(ms, done.read))}; "
+        f"triage_sorted {', '.join(map(ms, done.sort))}"
+    )
     print(f"  levels at now: {done.levels}")
-    print(f"  refresh (triage_sorted + levels): n={len(done.refresh)}, median / p95 / max "
-          f"{spread(done.refresh)} / {ms(max(done.refresh))}")
-    print(f"  alerts: {done.alerted[0]} clocks at or past 75 %, {done.alerted[1]} breached; "
-          f"runs {', '.join(map(ms, done.alerts))}")
-    print(f"  screen: first open in the process rows {ms(cold.rows)}; opens rows "
-          f"{', '.join(map(ms, rows))}; first frame {', '.join(map(ms, frames))}; "
-          f"{shown} cases in the table")
+    print(
+        f"  refresh (triage_sorted + levels): n={len(done.refresh)}, median / p95 / max "
+        f"{spread(done.refresh)} / {ms(max(done.refresh))}"
+    )
+    print(
+        f"  alerts: {done.alerted[0]} clocks at or past 75 %, {done.alerted[1]} breached; "
+        f"runs {', '.join(map(ms, done.alerts))}"
+    )
+    print(
+        f"  screen: first open in the process rows {ms(cold.rows)}; opens rows "
+        f"{', '.join(map(ms, rows))}; first frame {', '.join(map(ms, frames))}; "
+        f"{shown} cases in the table"
+    )
     target = f"< {OPEN_TARGET_S:.0f} s"
     figures = [
-        Figure("complaints queue open: read + sort (median)", ms(median(opened)), target,
-               median(opened) < OPEN_TARGET_S),
-        Figure("complaints load_open_complaints (median)", ms(median(done.read)),
-               f"info ({done.rows} open)", None),
-        Figure("complaints refresh 20k: levels + re-sort (median / p95)", spread(done.refresh),
-               "median < 200 ms", median(done.refresh) < REFRESH_TARGET_S),
-        Figure("complaints alerts (median)", ms(median(done.alerts)),
-               f"info ({done.alerted[0]} alerts)", None),
-        Figure(f"complaints screen, first rows (median of {len(opens)})", ms(median(rows)),
-               target, median(rows) < OPEN_TARGET_S),
+        Figure(
+            "complaints queue open: read + sort (median)",
+            ms(median(opened)),
+            target,
+            median(opened) < OPEN_TARGET_S,
+        ),
+        Figure(
+            "complaints load_open_complaints (median)",
+            ms(median(done.read)),
+            f"info ({done.rows} open)",
+            None,
+        ),
+        Figure(
+            "complaints refresh 20k: levels + re-sort (median / p95)",
+            spread(done.refresh),
+            "median < 200 ms",
+            median(done.refresh) < REFRESH_TARGET_S,
+        ),
+        Figure(
+            "complaints alerts (median)",
+            ms(median(done.alerts)),
+            f"info ({done.alerted[0]} alerts)",
+            None,
+        ),
+        Figure(
+            f"complaints screen, first rows (median of {len(opens)})",
+            ms(median(rows)),
+            target,
+            median(rows) < OPEN_TARGET_S,
+        ),
         Figure("complaints screen, first frame (median)", ms(median(frames)), "info", None),
     ]
     if store.verified is not None:
         same, total = store.verified
-        figures.append(Figure("complaints bulk clocks = arm_complaint (sample)",
-                              f"{same} / {total}", "all", same == total))
+        figures.append(
+            Figure(
+                "complaints bulk clocks = arm_complaint (sample)",
+                f"{same} / {total}",
+                "all",
+                same == total,
+            )
+        )
     return figures
 
 
@@ -475,8 +580,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="rebuild complaints-100k.db")
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile of every figure, not only of a missed one")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print a cProfile of every figure, not only of a missed one",
+    )
     options = parser.parse_args()
     runs, refreshes, opens = (3, 10, 2) if options.quick else (5, 30, 3)
     use_bench_env()
@@ -488,8 +596,10 @@ def main() -> int:
     after = contention()
     figures = report(store, done, cold, opened, shown)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  peak RSS (ru_maxrss, app + harness): {rss_mb:.0f} MB; "
-          f"{time.perf_counter() - started:.0f} s in all")
+    print(
+        f"  peak RSS (ru_maxrss, app + harness): {rss_mb:.0f} MB; "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
     print(f"  machine before: {before}\n  machine after:  {after}\n")
     print_figures(figures)
     write_figures("complaints", figures)

@@ -90,17 +90,26 @@ def main() -> int:
     print(f"  desk,  100,000 orders:   {median(desk_small):7.2f} s   [{seconds(desk_small)}]")
     print(f"  desk, 1,000,000 orders:  {median(desk_big):7.2f} s   [{seconds(desk_big)}]")
     ratio = median(desk_big) / median(desk_small)
-    print(f"  desk 1M / desk 100k: {ratio:.2f}x (the queue does not grow with the store); "
-          f"DataTable 100k / 10k: {median(table_100k) / median(table_10k):.1f}x")
+    print(
+        f"  desk 1M / desk 100k: {ratio:.2f}x (the queue does not grow with the store); "
+        f"DataTable 100k / 10k: {median(table_100k) / median(table_10k):.1f}x"
+    )
     print(f"  machine: {contention()}")
 
     figures = [
-        Figure("DataTable 100k rows first paint", f"{median(table_100k):.1f} s",
-               "info (tens of s)", None),
+        Figure(
+            "DataTable 100k rows first paint",
+            f"{median(table_100k):.1f} s",
+            "info (tens of s)",
+            None,
+        ),
         Figure("DataTable 10k rows first paint", f"{median(table_10k):.1f} s", "info", None),
-        Figure("desk first rows 100k / 1M orders",
-               f"{median(desk_small):.2f} s / {median(desk_big):.2f} s",
-               "independent of size", abs(ratio - 1) < 0.25),
+        Figure(
+            "desk first rows 100k / 1M orders",
+            f"{median(desk_small):.2f} s / {median(desk_big):.2f} s",
+            "independent of size",
+            abs(ratio - 1) < 0.25,
+        ),
     ]
     print()
     print_figures(figures)

@@ -212,7 +212,10 @@ def key_event(key: str) -> Any:
 
 
 async def press(
-    app: Any, recorder: Recorder, key: str, kind: str,
+    app: Any,
+    recorder: Recorder,
+    key: str,
+    kind: str,
     done: Callable[[Frame], bool] | None = None,
 ) -> Sample | None:
     """Post one key, wait until settled, and return its timings."""
@@ -233,8 +236,13 @@ async def press(
             return None
         target = matching[0]
     return Sample(
-        kind, target.at - t0, frames[0].at - t0, target.cpu - cpu0, len(frames),
-        recorder.sql - sql0, recorder.lines - lines0,
+        kind,
+        target.at - t0,
+        frames[0].at - t0,
+        target.cpu - cpu0,
+        len(frames),
+        recorder.sql - sql0,
+        recorder.lines - lines0,
     )
 
 
@@ -323,8 +331,8 @@ def status_without_layout() -> None:
 
 async def run(store: Path, rounds: int) -> tuple[list[Sample], dict[str, Any]]:
     from followup_tui.app import make_app
-    from followup_tui.cli.desk_settings import DeskSettings
     from followup_tui.config import Config
+    from followup_tui.desk_settings import DeskSettings
     from followup_tui.i18n import use_language
     from followup_tui.store.location import parse_store
     from followup_tui.widgets.virtual_table import VirtualTable
@@ -377,8 +385,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=2, help="times the filters are typed")
-    parser.add_argument("--status-without-layout", action="store_true",
-                        help="diagnosis: update the status line without a layout pass")
+    parser.add_argument(
+        "--status-without-layout",
+        action="store_true",
+        help="diagnosis: update the status line without a layout pass",
+    )
     options = parser.parse_args()
     if options.status_without_layout:
         status_without_layout()
@@ -393,30 +404,45 @@ def main() -> int:
 
     if options.status_without_layout:
         print("DIAGNOSIS: status line and facets updated with layout=False (not the product)")
-    print(f"key latency on {store.name}, in process, 120x35, "
-          f"{time.perf_counter() - started:.0f} s in all")
-    print(f"  {'key':<14}{'n':>4}{'median':>11}{'p95':>11}{'max':>11}"
-          f"{'1st frame':>12}{'main CPU':>11}{'SQL':>10}{'rows drawn':>12}{'frames':>8}")
+    print(
+        f"key latency on {store.name}, in process, 120x35, "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
+    print(
+        f"  {'key':<14}{'n':>4}{'median':>11}{'p95':>11}{'max':>11}"
+        f"{'1st frame':>12}{'main CPU':>11}{'SQL':>10}{'rows drawn':>12}{'frames':>8}"
+    )
     for kind, row in table.items():
-        print(f"  {kind:<14}{row['n']:>4}{ms(row['median']):>11}{ms(row['p95']):>11}"
-              f"{ms(row['max']):>11}{ms(row['first']):>12}{ms(row['cpu']):>11}"
-              f"{ms(row['sql']):>10}{ms(row['lines']):>12}{row['frames']:>8.0f}")
+        print(
+            f"  {kind:<14}{row['n']:>4}{ms(row['median']):>11}{ms(row['p95']):>11}"
+            f"{ms(row['max']):>11}{ms(row['first']):>12}{ms(row['cpu']):>11}"
+            f"{ms(row['sql']):>10}{ms(row['lines']):>12}{row['frames']:>8.0f}"
+        )
     print(f"  peak RSS (ru_maxrss, app + harness): {peak_mb:.0f} MB")
     print(f"  machine before: {before}")
     print(f"  machine after:  {after}")
-    print(f"  rows on screen {info.get('rows_on_screen')}, position at start "
-          f"{info.get('position_start')}, at end {info.get('position_end')}; "
-          f"filter focused by '/': {info.get('focus_on_filter')}")
-    print("  filters (position after typing): " + ", ".join(
-        f"{text!r} {where}" for text, where in info.get("filter_positions", {}).items()))
-    print("  exact count on screen, after the filter's last keystroke (worker, not timed as "
-          "a key): " + ", ".join(
-              f"{text!r} {median(values):.1f} s"
-              for text, values in info.get("counted", {}).items()))
+    print(
+        f"  rows on screen {info.get('rows_on_screen')}, position at start "
+        f"{info.get('position_start')}, at end {info.get('position_end')}; "
+        f"filter focused by '/': {info.get('focus_on_filter')}"
+    )
+    print(
+        "  filters (position after typing): "
+        + ", ".join(f"{text!r} {where}" for text, where in info.get("filter_positions", {}).items())
+    )
+    print(
+        "  exact count on screen, after the filter's last keystroke (worker, not timed as "
+        "a key): "
+        + ", ".join(
+            f"{text!r} {median(values):.1f} s" for text, values in info.get("counted", {}).items()
+        )
+    )
     print("  filter keystrokes, median wall / SQL per text typed so far:")
     for typed, group in info.get("per_text", {}).items():
-        print(f"    {typed!r:<9} {ms(median([s.refreshed for s in group])):>10} "
-              f"{ms(median([s.sql for s in group])):>10}")
+        print(
+            f"    {typed!r:<9} {ms(median([s.refreshed for s in group])):>10} "
+            f"{ms(median([s.sql for s in group])):>10}"
+        )
 
     figures = []
     for kind in ("down", "pagedown", "end", "filter"):
@@ -424,18 +450,31 @@ def main() -> int:
         if row is None:
             figures.append(Figure(f"key {kind}", "no sample", "< 50 ms", False))
             continue
-        figures.append(Figure(
-            f"key {kind} (median / p95)",
-            f"{ms(row['median'])} / {ms(row['p95'])}",
-            "median < 50 ms",
-            row["median"] < KEY_TARGET_S,
-        ))
+        figures.append(
+            Figure(
+                f"key {kind} (median / p95)",
+                f"{ms(row['median'])} / {ms(row['p95'])}",
+                "median < 50 ms",
+                row["median"] < KEY_TARGET_S,
+            )
+        )
     if "home" in table:
-        figures.append(Figure("key home (median / p95)",
-                              f"{ms(table['home']['median'])} / {ms(table['home']['p95'])}",
-                              "info", None))
-    figures.append(Figure("peak RSS (keys bench)", f"{peak_mb:.0f} MB",
-                          f"< {RSS_TARGET_MB:.0f} MB", peak_mb < RSS_TARGET_MB))
+        figures.append(
+            Figure(
+                "key home (median / p95)",
+                f"{ms(table['home']['median'])} / {ms(table['home']['p95'])}",
+                "info",
+                None,
+            )
+        )
+    figures.append(
+        Figure(
+            "peak RSS (keys bench)",
+            f"{peak_mb:.0f} MB",
+            f"< {RSS_TARGET_MB:.0f} MB",
+            peak_mb < RSS_TARGET_MB,
+        )
+    )
     print()
     print_figures(figures)
     if not options.status_without_layout:

@@ -46,24 +46,102 @@ MEDIAN_TARGET_S, P95_TARGET_S, SIZE_TARGET, FILING_TARGET_S = 0.050, 0.200, 4.0,
 START = datetime(2021, 1, 1, tzinfo=UTC)
 
 KINDS = (
-    ("commercial_invoice", "商业发票 Commercial invoice"), ("packing_list", "装箱单 Packing list"),
-    ("qc_report", "质检报告 QC report"), ("bill_of_lading", "提单 Bill of lading"),
-    ("contract", "合同 Contract"), ("email", "邮件 E-mail"),
-    ("letter_of_credit", "信用证 Letter of credit"), ("certificate_of_origin", "原产地证 Origin"),
-)  # fmt: skip
+    ("commercial_invoice", "商业发票 Commercial invoice"),
+    ("packing_list", "装箱单 Packing list"),
+    ("qc_report", "质检报告 QC report"),
+    ("bill_of_lading", "提单 Bill of lading"),
+    ("contract", "合同 Contract"),
+    ("email", "邮件 E-mail"),
+    ("letter_of_credit", "信用证 Letter of credit"),
+    ("certificate_of_origin", "原产地证 Origin"),
+)
 ZH_WORDS = (
-    "色差", "破损", "质检", "包装", "外箱", "数量", "短装", "唛头", "交期", "延误", "返工",
-    "验货", "合格", "不良", "尺寸", "偏差", "客户", "确认", "样品", "出货", "订舱", "报关",
-    "清关", "付款", "发票", "装柜", "托盘", "受潮", "划痕", "污渍", "线头", "颜色", "面料",
-    "工厂", "车间", "抽检", "标准", "整改", "复检", "放行", "船期", "目的港", "集装箱",
-    "质量检验", "外箱破损", "颜色偏差", "尺寸超差", "包装不良", "交货延误", "客户投诉",
-)  # fmt: skip
+    "色差",
+    "破损",
+    "质检",
+    "包装",
+    "外箱",
+    "数量",
+    "短装",
+    "唛头",
+    "交期",
+    "延误",
+    "返工",
+    "验货",
+    "合格",
+    "不良",
+    "尺寸",
+    "偏差",
+    "客户",
+    "确认",
+    "样品",
+    "出货",
+    "订舱",
+    "报关",
+    "清关",
+    "付款",
+    "发票",
+    "装柜",
+    "托盘",
+    "受潮",
+    "划痕",
+    "污渍",
+    "线头",
+    "颜色",
+    "面料",
+    "工厂",
+    "车间",
+    "抽检",
+    "标准",
+    "整改",
+    "复检",
+    "放行",
+    "船期",
+    "目的港",
+    "集装箱",
+    "质量检验",
+    "外箱破损",
+    "颜色偏差",
+    "尺寸超差",
+    "包装不良",
+    "交货延误",
+    "客户投诉",
+)
 EN_WORDS = (
-    "carton", "shipment", "inspection", "defect", "colour", "shade", "damaged", "pallet",
-    "container", "vessel", "invoice", "payment", "sample", "approval", "quantity", "shortage",
-    "moisture", "scratch", "stain", "delay", "factory", "rework", "packing", "label", "buyer",
-    "supplier", "freight", "customs", "clearance", "booking", "port", "discharge", "loading",
-)  # fmt: skip
+    "carton",
+    "shipment",
+    "inspection",
+    "defect",
+    "colour",
+    "shade",
+    "damaged",
+    "pallet",
+    "container",
+    "vessel",
+    "invoice",
+    "payment",
+    "sample",
+    "approval",
+    "quantity",
+    "shortage",
+    "moisture",
+    "scratch",
+    "stain",
+    "delay",
+    "factory",
+    "rework",
+    "packing",
+    "label",
+    "buyer",
+    "supplier",
+    "freight",
+    "customs",
+    "clearance",
+    "booking",
+    "port",
+    "discharge",
+    "loading",
+)
 CITIES = ("深圳市", "广州市", "宁波市", "义乌市", "东莞市", "厦门市", "青岛市", "苏州市")
 SUFFIX = ("电子有限公司", "贸易有限公司", "纺织品有限公司", "五金制品厂", "家居用品有限公司")
 QUERIES_ZH2 = ("色差", "破损", "质检", "包装", "短装", "唛头", "返工", "受潮", "划痕", "污渍")
@@ -153,7 +231,7 @@ def rows(count: int) -> Iterator[list[tuple[Any, ...]]]:
 
 
 def build(count: int) -> float:
-    from followup_tui.services.archive_index import spaced_cjk
+    from followup_tui.services.archive.index import spaced_cjk
     from followup_tui.store import schema
     from followup_tui.store.location import parse_store
     from followup_tui.store.unit_of_work import open_store
@@ -238,7 +316,7 @@ def timed(call: Callable[[], Any], runs: int) -> list[float]:
 
 def measure_kind(ctx: Any, label: str, queries: list[str]) -> list[Figure]:
     """Page and count times of one kind of query."""
-    from followup_tui.services.search import count_hits, search
+    from followup_tui.services.archive.search import count_hits, search
 
     pending = iter(queries)
     hits: list[int] = []
@@ -290,7 +368,7 @@ def measure(count: int, runs: int) -> list[Figure]:
 
 def filing() -> Figure:
     try:
-        from followup_tui.services.archive import file_documents
+        from followup_tui.services.archive.filing import file_documents
     except ImportError:
         print("  filing: services.archive.file_documents is not there yet; skipped")
         return Figure("filing 1,000 text files", "skipped (no file_documents)", "< 20 s", None)

@@ -88,8 +88,8 @@ def _need(run: PtyRun, what: str) -> PtyRun:
 def import_check() -> bool:
     """True when importing what the desk needs before its first rows pulls SQLAlchemy."""
     code = (
-        "import followup_tui.cli, followup_tui.app, followup_tui.screens.queue_screen, "
-        "followup_tui.services.queue, sys; print('sqlalchemy' in sys.modules)"
+        "import followup_tui.cli, followup_tui.app, followup_tui.screens.orders.queue, "
+        "followup_tui.services.orders.queue, sys; print('sqlalchemy' in sys.modules)"
     )
     done = subprocess.run(
         [PYTHON, "-c", code], env=bench_env(), capture_output=True, text=True, check=True
@@ -109,7 +109,11 @@ def probe_check(store: Path) -> dict[str, bool]:
 
 def measure(store: Path, runs: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {
-        "baseline": [], "baseline_paint": [], "frame": [], "rows": [], "desk_paint": [],
+        "baseline": [],
+        "baseline_paint": [],
+        "frame": [],
+        "rows": [],
+        "desk_paint": [],
     }
     _need(baseline_run(), "baseline warm-up")
     _need(desk_run(store), "desk warm-up")
@@ -124,7 +128,8 @@ def measure(store: Path, runs: int) -> dict[str, list[float]]:
         print(
             f"  run {index + 1}/{runs}: baseline {ms(base.markers['cell'])}, "
             f"desk frame {ms(desk.markers['frame'])}, rows {ms(desk.markers['rows'])}",
-            file=sys.stderr, flush=True,
+            file=sys.stderr,
+            flush=True,
         )
     return times
 
@@ -133,7 +138,8 @@ DIAGNOSES = {
     "as shipped (through desk_probe.py)": {},
     "actor without unit_of_work import": {"FOLLOWUP_PROBE_ACTOR_FIX": "1"},
     "actor fix + workers after 1st frame": {
-        "FOLLOWUP_PROBE_ACTOR_FIX": "1", "FOLLOWUP_PROBE_DEFER": "1",
+        "FOLLOWUP_PROBE_ACTOR_FIX": "1",
+        "FOLLOWUP_PROBE_DEFER": "1",
     },
 }
 
@@ -161,8 +167,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--store", type=Path, default=None)
-    parser.add_argument("--diagnose", action="store_true",
-                        help="also time the desk without its background SQLAlchemy warm-up")
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="also time the desk without its background SQLAlchemy warm-up",
+    )
     parser.add_argument("--diagnose-runs", type=int, default=5)
     options = parser.parse_args()
     store = options.store or build_store().path
@@ -184,48 +193,75 @@ def main() -> int:
 
     print(f"start-up on {store.name}, medians of {options.runs} alternating runs, 120x35 pty")
     print(f"  baseline (static DataTable, 30x8): first paint of table  {ms(baseline)}")
-    print(f"  desk: first paint of anything                           "
-          f"{ms(median(times['desk_paint']))}")
-    print(f"  desk: first frame (header)                              {ms(frame)}  "
-          f"= {frame / baseline:.2f}x the baseline's median; {frame_ratio:.2f}x per run")
-    print(f"  desk: first order rows                                  {ms(rows)}  "
-          f"= {rows / baseline:.2f}x the baseline's median; {rows_ratio:.2f}x per run")
-    print(f"  desk: max(frame, rows)                                  "
-          f"{ms(median([max(a, b) for a, b in zip(times['frame'], times['rows'], strict=True)]))}")
+    print(
+        f"  desk: first paint of anything                           "
+        f"{ms(median(times['desk_paint']))}"
+    )
+    print(
+        f"  desk: first frame (header)                              {ms(frame)}  "
+        f"= {frame / baseline:.2f}x the baseline's median; {frame_ratio:.2f}x per run"
+    )
+    print(
+        f"  desk: first order rows                                  {ms(rows)}  "
+        f"= {rows / baseline:.2f}x the baseline's median; {rows_ratio:.2f}x per run"
+    )
+    print(
+        f"  desk: max(frame, rows)                                  "
+        f"{ms(median([max(a, b) for a, b in zip(times['frame'], times['rows'], strict=True)]))}"
+    )
     print("  runs (s): baseline " + " ".join(f"{v:.2f}" for v in times["baseline"]))
     print("            frame    " + " ".join(f"{v:.2f}" for v in times["frame"]))
     print("            rows     " + " ".join(f"{v:.2f}" for v in times["rows"]))
     print(f"  machine before: {before}")
     print(f"  machine after:  {after}")
-    print(f"  sqlalchemy on first-rows path: {'yes' if alchemy_imported else 'no'} "
-          "(fresh interpreter importing the desk's modules)")
+    print(
+        f"  sqlalchemy on first-rows path: {'yes' if alchemy_imported else 'no'} "
+        "(fresh interpreter importing the desk's modules)"
+    )
     loaded = [name for name, present in probe.items() if present]
-    print(f"  loaded when the first rows were set (real desk): "
-          f"{', '.join(loaded) if loaded else 'none of ' + ', '.join(probe)}")
+    print(
+        f"  loaded when the first rows were set (real desk): "
+        f"{', '.join(loaded) if loaded else 'none of ' + ', '.join(probe)}"
+    )
 
     figures = [
         Figure("startup baseline (median)", ms(baseline), "reference", None),
-        Figure("startup first frame / baseline (per run)",
-               f"{frame_ratio:.2f}x ({ms(frame)})",
-               f"<= {FIRST_FRAME_TARGET}x", frame_ratio <= FIRST_FRAME_TARGET),
-        Figure("startup first rows / baseline (per run)", f"{rows_ratio:.2f}x ({ms(rows)})",
-               f"<= {FIRST_ROWS_TARGET}x", rows_ratio <= FIRST_ROWS_TARGET),
-        Figure("sqlalchemy on first-rows path", "yes" if alchemy_imported or probe.get(
-            "sqlalchemy") else "no", "no", not (alchemy_imported or probe.get("sqlalchemy"))),
+        Figure(
+            "startup first frame / baseline (per run)",
+            f"{frame_ratio:.2f}x ({ms(frame)})",
+            f"<= {FIRST_FRAME_TARGET}x",
+            frame_ratio <= FIRST_FRAME_TARGET,
+        ),
+        Figure(
+            "startup first rows / baseline (per run)",
+            f"{rows_ratio:.2f}x ({ms(rows)})",
+            f"<= {FIRST_ROWS_TARGET}x",
+            rows_ratio <= FIRST_ROWS_TARGET,
+        ),
+        Figure(
+            "sqlalchemy on first-rows path",
+            "yes" if alchemy_imported or probe.get("sqlalchemy") else "no",
+            "no",
+            not (alchemy_imported or probe.get("sqlalchemy")),
+        ),
     ]
     if options.diagnose:
         result = diagnose(store, options.diagnose_runs)
-        print(f"  diagnosis, medians of {options.diagnose_runs} interleaved runs "
-              "(baseline above):")
+        print(f"  diagnosis, medians of {options.diagnose_runs} interleaved runs (baseline above):")
         for name, values in result.items():
-            print(f"    {name:<38} frame {ms(values['frame'])} "
-                  f"({values['frame'] / baseline:.2f}x), rows {ms(values['rows'])} "
-                  f"({values['rows'] / baseline:.2f}x)")
-            figures.append(Figure(
-                f"diag: {name}",
-                f"{values['frame'] / baseline:.2f}x / {values['rows'] / baseline:.2f}x",
-                "frame / rows", None,
-            ))
+            print(
+                f"    {name:<38} frame {ms(values['frame'])} "
+                f"({values['frame'] / baseline:.2f}x), rows {ms(values['rows'])} "
+                f"({values['rows'] / baseline:.2f}x)"
+            )
+            figures.append(
+                Figure(
+                    f"diag: {name}",
+                    f"{values['frame'] / baseline:.2f}x / {values['rows'] / baseline:.2f}x",
+                    "frame / rows",
+                    None,
+                )
+            )
     print()
     print_figures(figures)
     write_figures("startup", figures)

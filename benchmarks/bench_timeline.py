@@ -94,7 +94,7 @@ def open_ctx() -> Any:
 
 def successors(template: str, key: str) -> set[str]:
     """Every milestone of ``template`` that (transitively) waits for ``key``."""
-    from followup_tui.domain.milestones import load_template
+    from followup_tui.domain.timeline.milestones import load_template
 
     links = load_template(template).links
     found = {key}
@@ -137,8 +137,8 @@ def prepared(built_in: float | None = None) -> Prepared:
 
 def build_store(fresh: bool) -> Prepared:
     """The 10k-order store (see the module docstring), reused when it is complete."""
-    from followup_tui.services.demo import load_demo
-    from followup_tui.services.demo_plans import plan_demo_orders
+    from followup_tui.demo.dataset import load_demo
+    from followup_tui.demo.plans import plan_demo_orders
     from followup_tui.store.schema import upgrade
 
     if not fresh and STORE.exists():
@@ -148,8 +148,11 @@ def build_store(fresh: bool) -> Prepared:
             pass
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{STORE}{suffix}").unlink(missing_ok=True)
-    print(f"building {STORE.name}: {DEMO_ORDERS} demo orders, planned {TEMPLATE}",
-          file=sys.stderr, flush=True)
+    print(
+        f"building {STORE.name}: {DEMO_ORDERS} demo orders, planned {TEMPLATE}",
+        file=sys.stderr,
+        flush=True,
+    )
     started = time.perf_counter()
     ctx = open_ctx()
     try:
@@ -157,8 +160,12 @@ def build_store(fresh: bool) -> Prepared:
         load_demo(ctx, orders=DEMO_ORDERS, seed=DEMO_SEED, today=TODAY)
         with ctx.write() as session:  # step 2
             connection = session.connection()
-            for sql in ("UPDATE customers SET country = 'DE'", "DELETE FROM milestone_links",
-                        "DELETE FROM milestones", "UPDATE orders SET template = NULL"):
+            for sql in (
+                "UPDATE customers SET country = 'DE'",
+                "DELETE FROM milestone_links",
+                "DELETE FROM milestones",
+                "UPDATE orders SET template = NULL",
+            ):
                 connection.exec_driver_sql(sql)
             plan_demo_orders(connection, ctx.calendar, TODAY, DEMO_SEED)
     finally:
@@ -172,8 +179,12 @@ def trim_and_prepare() -> None:
     unchecked: with them checked, every deleted milestone scans all the links (30 s)."""
     with sqlite3.connect(STORE) as connection:
         run = connection.execute
-        planned = [row[0] for row in run(
-            f"SELECT id FROM orders WHERE template IS NOT NULL AND {OPEN_ORDERS} ORDER BY id")]
+        planned = [
+            row[0]
+            for row in run(
+                f"SELECT id FROM orders WHERE template IS NOT NULL AND {OPEN_ORDERS} ORDER BY id"
+            )
+        ]
         surplus = max(0, len(planned) - PLANNED_ORDERS)
         dropped = random.Random(DEMO_SEED).sample(planned, surplus)
         run("CREATE TEMP TABLE dropped (id INTEGER PRIMARY KEY)")
@@ -186,10 +197,14 @@ def trim_and_prepare() -> None:
             " WHERE m.key = ? AND o.status = 'confirmed' AND o.held_from IS NULL"
             " AND NOT EXISTS (SELECT 1 FROM milestones x WHERE x.order_id = m.order_id"
             " AND x.key <> ? AND x.status <> 'planned')"
-            " ORDER BY m.planned_start DESC, m.id LIMIT 1", (SHIFTED, SHIFTED),
+            " ORDER BY m.planned_start DESC, m.id LIMIT 1",
+            (SHIFTED, SHIFTED),
         ).fetchone()
-        run("UPDATE milestones SET actual_start = NULL, actual_end = NULL, status = 'planned'"
-            " WHERE id = ?", (milestone_id,))
+        run(
+            "UPDATE milestones SET actual_start = NULL, actual_end = NULL, status = 'planned'"
+            " WHERE id = ?",
+            (milestone_id,),
+        )
     connection.close()
 
 
@@ -209,16 +224,17 @@ def is_slipping(row: Any) -> bool:
     """Whether the read projects the order from today: a milestone that should have
     started or finished by today and has not."""
     return any(
-        bar.actual_end is None and (bar.planned_end < TODAY
-                                    or (bar.actual_start is None and bar.planned_start < TODAY))
+        bar.actual_end is None
+        and (bar.planned_end < TODAY or (bar.actual_start is None and bar.planned_start < TODAY))
         for bar in row.milestones
     )
 
 
-def time_shifts(ctx: Any, milestone_id: int, days: int, count: int
-                ) -> tuple[list[float], list[int]]:
+def time_shifts(
+    ctx: Any, milestone_id: int, days: int, count: int
+) -> tuple[list[float], list[int]]:
     """Seconds per shift (+days, -days, ...) and the milestones each moved."""
-    from followup_tui.services.timeline_plans import shift
+    from followup_tui.services.timeline.plans import shift
 
     for by_days in (days, -days):  # warm-up: SQLAlchemy compiles its statements once
         shift(ctx, milestone_id, by_days=by_days)
@@ -234,7 +250,7 @@ def time_shifts(ctx: Any, milestone_id: int, days: int, count: int
 
 
 def measure_services(store: Prepared, runs: int, shifts: int, profile: bool) -> Services:
-    from followup_tui.services.timeline_read import load_timeline
+    from followup_tui.services.timeline.read import load_timeline
 
     done = Services()
     ctx = open_ctx()
@@ -262,8 +278,10 @@ def measure_services(store: Prepared, runs: int, shifts: int, profile: bool) -> 
         if profile or median(done.load) > OPEN_TARGET_S:
             print("load_timeline, cProfile:\n" + profiled(lambda: load_timeline(ctx, TODAY)))
         if profile or median(done.shifts[0]) > SHIFT_TARGET_S:
-            print("shift, cProfile:\n" + profiled(
-                lambda: time_shifts(ctx, store.milestone_id, SHIFT_DAYS, 2)))
+            print(
+                "shift, cProfile:\n"
+                + profiled(lambda: time_shifts(ctx, store.milestone_id, SHIFT_DAYS, 2))
+            )
     finally:
         ctx.dispose()
     return done
@@ -291,7 +309,7 @@ class AppFigures:
 
 def install_open_hooks(costs: dict[str, list[float]]) -> None:
     """Time the screen's read (its worker) and ``GanttView.set_rows`` (the UI thread)."""
-    from followup_tui.services import timeline_read
+    from followup_tui.services.timeline import read as timeline_read
     from followup_tui.widgets.gantt import GanttView
 
     def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -311,7 +329,7 @@ def install_open_hooks(costs: dict[str, list[float]]) -> None:
 
 async def open_timeline(app: Any, recorder: Recorder) -> tuple[Opening, Any]:
     """Push the timeline; time it to the loaded Gantt and to the frame after that."""
-    from followup_tui.screens.timeline_screen import TimelineScreen
+    from followup_tui.screens.timeline.timeline import TimelineScreen
 
     screen = TimelineScreen()
     started = time.perf_counter()
@@ -357,8 +375,12 @@ async def redraws(pilot: Any, gantt: Any, count: int) -> dict[str, list[float]]:
     """
     kinds = {
         "page down": [gantt.action_page_down],
-        "zoom": [gantt.action_zoom_out, gantt.action_zoom_in, gantt.action_zoom_in,
-                 gantt.action_zoom_out],
+        "zoom": [
+            gantt.action_zoom_out,
+            gantt.action_zoom_in,
+            gantt.action_zoom_in,
+            gantt.action_zoom_out,
+        ],
         "scroll a week": [gantt.action_scroll_right, gantt.action_scroll_left],
     }
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
@@ -380,14 +402,18 @@ async def redraws(pilot: Any, gantt: Any, count: int) -> dict[str, list[float]]:
 
 async def run_app(opens: int, redraw_count: int, profile: bool) -> AppFigures:
     from followup_tui.app import make_app
-    from followup_tui.cli.desk_settings import DeskSettings
     from followup_tui.config import Config
+    from followup_tui.desk_settings import DeskSettings
     from followup_tui.i18n import use_language
     from followup_tui.store.location import parse_store
 
     use_language("en")
-    settings = DeskSettings(location=parse_store(str(STORE)), config=Config(),
-                            config_path=OUT / "config.toml", language="en")
+    settings = DeskSettings(
+        location=parse_store(str(STORE)),
+        config=Config(),
+        config_path=OUT / "config.toml",
+        language="en",
+    )
     app = make_app(settings, clock=fixed_clock, actor=pwd.getpwuid(os.geteuid()).pw_name)
     figures, recorder = AppFigures(), Recorder()
     install_open_hooks(figures.costs)
@@ -408,12 +434,14 @@ async def run_app(opens: int, redraw_count: int, profile: bool) -> AppFigures:
         if profile or median([o.rows for o in figures.opens]) > OPEN_TARGET_S:
             rows = list(gantt.rows)
             figures.profile = "GanttView.set_rows, cProfile:\n" + profiled(
-                lambda: gantt.set_rows(rows))
+                lambda: gantt.set_rows(rows)
+            )
         figures.redraws = await redraws(pilot, gantt, redraw_count)
         if profile or any(median(v) > REDRAW_TARGET_S for v in figures.redraws.values()):
             actions = (gantt.action_page_down, gantt.action_zoom_in, gantt.action_zoom_out)
             figures.profile += "redraws, cProfile:\n" + profiled(
-                lambda: [time_redraw(gantt, action) for action in actions * 5], 25)
+                lambda: [time_redraw(gantt, action) for action in actions * 5], 25
+            )
     return figures
 
 
@@ -429,45 +457,90 @@ def report(store: Prepared, done: Services, app: AppFigures) -> list[Figure]:
     built = "reused" if store.built_in is None else f"built in {store.built_in:.1f} s"
     orders, milestones, slipping = done.rows
     opened = [o.rows for o in app.opens]
-    print(f"timeline on {STORE.name} ({built}): {store.orders} planned orders, "
-          f"{store.milestones} milestones, {store.links} links; today {TODAY}")
-    print(f"  load_timeline: {orders} orders, {milestones} milestones, {slipping} slipping "
-          f"(projected from today); runs {', '.join(ms(v) for v in done.load)}")
-    print(f"  rows in memory (tracemalloc): {done.memory_mb[0]:.1f} MB kept, "
-          f"{done.memory_mb[1]:.1f} MB at the peak of the read")
+    print(
+        f"timeline on {STORE.name} ({built}): {store.orders} planned orders, "
+        f"{store.milestones} milestones, {store.links} links; today {TODAY}"
+    )
+    print(
+        f"  load_timeline: {orders} orders, {milestones} milestones, {slipping} slipping "
+        f"(projected from today); runs {', '.join(ms(v) for v in done.load)}"
+    )
+    print(
+        f"  rows in memory (tracemalloc): {done.memory_mb[0]:.1f} MB kept, "
+        f"{done.memory_mb[1]:.1f} MB at the peak of the read"
+    )
     if app.cold is not None:
-        print(f"  first open in the process: rows {ms(app.cold.rows)}, frame "
-              f"{ms(app.cold.frame or float('nan'))}")
-    print(f"  opens: rows {', '.join(map(ms, opened))}; first frame "
-          + ", ".join(ms(o.frame) for o in app.opens if o.frame is not None)
-          + f"; all orders {', '.join(ms(o.whole) for o in app.opens)}"
-          + f"; {app.shown[0]} orders in the Gantt, {app.shown[1]} lines per redraw")
+        print(
+            f"  first open in the process: rows {ms(app.cold.rows)}, frame "
+            f"{ms(app.cold.frame or float('nan'))}"
+        )
+    print(
+        f"  opens: rows {', '.join(map(ms, opened))}; first frame "
+        + ", ".join(ms(o.frame) for o in app.opens if o.frame is not None)
+        + f"; all orders {', '.join(ms(o.whole) for o in app.opens)}"
+        + f"; {app.shown[0]} orders in the Gantt, {app.shown[1]} lines per redraw"
+    )
     read, set_rows = (app.costs.get(name, [])[1:] for name in ("read", "set_rows"))
-    print(f"  an open's parts (medians): first page read {ms(median(app.costs['read page']))}, "
-          f"whole read in the screen's worker {ms(median(read))}, GanttView.set_rows "
-          f"{ms(median(set_rows))}")
+    print(
+        f"  an open's parts (medians): first page read {ms(median(app.costs['read page']))}, "
+        f"whole read in the screen's worker {ms(median(read))}, GanttView.set_rows "
+        f"{ms(median(set_rows))}"
+    )
     for kind, values in app.redraws.items():
-        print(f"  redraw after {kind}: n={len(values)}, median / p95 / max "
-              f"{spread(values)} / {ms(max(values, default=float('nan')))}")
-    for label, (times, moved) in ((f"+/-{SHIFT_DAYS}", done.shifts),
-                                  ("+/-1 (the < and > keys)", done.steps)):
-        print(f"  shift {SHIFTED} of {store.order_no} by {label}: n={len(times)}, "
-              f"{spread(times)}, {median(moved):.0f} milestones moved")
+        print(
+            f"  redraw after {kind}: n={len(values)}, median / p95 / max "
+            f"{spread(values)} / {ms(max(values, default=float('nan')))}"
+        )
+    for label, (times, moved) in (
+        (f"+/-{SHIFT_DAYS}", done.shifts),
+        ("+/-1 (the < and > keys)", done.steps),
+    ):
+        print(
+            f"  shift {SHIFTED} of {store.order_no} by {label}: n={len(times)}, "
+            f"{spread(times)}, {median(moved):.0f} milestones moved"
+        )
     framed, ten = [o.frame for o in app.opens if o.frame], len(successors(TEMPLATE, SHIFTED))
     return [
-        Figure("timeline load_timeline (median)", ms(median(done.load)),
-               f"info ({store.orders} x {store.milestones // max(store.orders, 1)})", None),
-        Figure("timeline rows in memory (kept / peak)",
-               f"{done.memory_mb[0]:.0f} MB / {done.memory_mb[1]:.0f} MB", "info", None),
-        Figure(f"timeline open, first rows (median of {len(opened)})", ms(median(opened)),
-               f"< {OPEN_TARGET_S:.0f} s", median(opened) < OPEN_TARGET_S),
+        Figure(
+            "timeline load_timeline (median)",
+            ms(median(done.load)),
+            f"info ({store.orders} x {store.milestones // max(store.orders, 1)})",
+            None,
+        ),
+        Figure(
+            "timeline rows in memory (kept / peak)",
+            f"{done.memory_mb[0]:.0f} MB / {done.memory_mb[1]:.0f} MB",
+            "info",
+            None,
+        ),
+        Figure(
+            f"timeline open, first rows (median of {len(opened)})",
+            ms(median(opened)),
+            f"< {OPEN_TARGET_S:.0f} s",
+            median(opened) < OPEN_TARGET_S,
+        ),
         Figure("timeline open, first frame (median)", ms(median(framed)), "info", None),
-        Figure("timeline open, all orders read (median)",
-               ms(median([o.whole for o in app.opens])), "info", None),
-        *(Figure(f"timeline redraw, {kind} (median / p95)", spread(values), "median < 50 ms",
-                 median(values) < REDRAW_TARGET_S) for kind, values in app.redraws.items()),
-        Figure(f"timeline shift, {ten} successors (median / p95)", spread(done.shifts[0]),
-               "median < 100 ms", median(done.shifts[0]) < SHIFT_TARGET_S),
+        Figure(
+            "timeline open, all orders read (median)",
+            ms(median([o.whole for o in app.opens])),
+            "info",
+            None,
+        ),
+        *(
+            Figure(
+                f"timeline redraw, {kind} (median / p95)",
+                spread(values),
+                "median < 50 ms",
+                median(values) < REDRAW_TARGET_S,
+            )
+            for kind, values in app.redraws.items()
+        ),
+        Figure(
+            f"timeline shift, {ten} successors (median / p95)",
+            spread(done.shifts[0]),
+            "median < 100 ms",
+            median(done.shifts[0]) < SHIFT_TARGET_S,
+        ),
         Figure("timeline shift by 1 day (median / p95)", spread(done.steps[0]), "info", None),
     ]
 
@@ -476,8 +549,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="rebuild timeline-10k.db")
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile of every figure, not only of a missed one")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print a cProfile of every figure, not only of a missed one",
+    )
     options = parser.parse_args()
     runs, opens, redraw_count, shifts = (3, 2, 30, 20) if options.quick else (5, 3, 100, 50)
     use_bench_env()
@@ -491,8 +567,10 @@ def main() -> int:
         print(app.profile)
     figures = report(store, done, app)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  peak RSS (ru_maxrss, app + harness): {rss_mb:.0f} MB; "
-          f"{time.perf_counter() - started:.0f} s in all")
+    print(
+        f"  peak RSS (ru_maxrss, app + harness): {rss_mb:.0f} MB; "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
     print(f"  machine before: {before}\n  machine after:  {after}\n")
     print_figures(figures)
     write_figures("timeline", figures)

@@ -151,19 +151,35 @@ def build_store(orders: int = ORDERS_1M, path: Path | None = None) -> StoreBuild
     if order_count(target) == orders:
         recorded = json.loads(DEMO_TIMING.read_text()) if DEMO_TIMING.exists() else {}
         return StoreBuild(
-            target, orders, recorded.get(str(orders)), reused=True,
-            cpu=recorded.get(f"{orders}-cpu"), at=recorded.get(f"{orders}-at"),
+            target,
+            orders,
+            recorded.get(str(orders)),
+            reused=True,
+            cpu=recorded.get(f"{orders}-cpu"),
+            at=recorded.get(f"{orders}-at"),
         )
     _remove_store(target)
     command = [
-        FOLLOWUP, "--db", str(target), "--lang", "en",
-        "demo", "--orders", str(orders), "--seed", str(DEMO_SEED),
+        FOLLOWUP,
+        "--db",
+        str(target),
+        "--lang",
+        "en",
+        "demo",
+        "--orders",
+        str(orders),
+        "--seed",
+        str(DEMO_SEED),
     ]
     print(f"building {target.name}: {' '.join(command[1:])}", file=sys.stderr, flush=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        command, env=bench_env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        command,
+        env=bench_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
         check=False,
     )
     seconds = time.perf_counter() - started
@@ -181,9 +197,7 @@ def build_store(orders: int = ORDERS_1M, path: Path | None = None) -> StoreBuild
     recorded[f"{orders}-cpu"] = cpu
     recorded[f"{orders}-at"] = time.strftime("%Y-%m-%d %H:%M:%S")
     DEMO_TIMING.write_text(json.dumps(recorded))
-    return StoreBuild(
-        target, orders, seconds, reused=False, cpu=cpu, at=recorded[f"{orders}-at"]
-    )
+    return StoreBuild(target, orders, seconds, reused=False, cpu=cpu, at=recorded[f"{orders}-at"])
 
 
 # --- pseudo-terminal runs ---------------------------------------------------------------
@@ -234,8 +248,12 @@ def run_in_pty(
     _set_size(slave, columns, rows)
     started = time.perf_counter()
     process = subprocess.Popen(
-        list(command), stdin=slave, stdout=slave, stderr=slave,
-        env=dict(env) if env is not None else bench_env(), start_new_session=True,
+        list(command),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=dict(env) if env is not None else bench_env(),
+        start_new_session=True,
         close_fds=True,
     )
     os.close(slave)
@@ -315,7 +333,9 @@ class Figure:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "name": self.name, "value": self.value, "target": self.target,
+            "name": self.name,
+            "value": self.value,
+            "target": self.target,
             "verdict": self.verdict,
         }
 
@@ -331,5 +351,4 @@ def write_figures(name: str, figures: Sequence[Figure]) -> Path:
 def print_figures(figures: Sequence[Figure]) -> None:
     width = max((len(figure.name) for figure in figures), default=10)
     for figure in figures:
-        print(f"  {figure.name:<{width}}  {figure.value:>24}  {figure.target:<22} "
-              f"{figure.verdict}")
+        print(f"  {figure.name:<{width}}  {figure.value:>24}  {figure.target:<22} {figure.verdict}")

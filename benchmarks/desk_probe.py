@@ -39,7 +39,7 @@ WATCHED = ("sqlalchemy", "alembic", "pypinyin")
 
 def defer_start_up_workers(app_class: Any) -> None:
     """Make the queue's first count workers and the warm-up wait for the first frame."""
-    from followup_tui.screens.queue_screen import QueueScreen
+    from followup_tui.screens.orders.queue import QueueScreen
 
     deferred: set[str] = set()
 
@@ -66,7 +66,7 @@ def main() -> int:
     arguments = sys.argv[2:]
     started = time.perf_counter()
     from followup_tui.app import FollowupApp
-    from followup_tui.screens.queue_screen import QueueScreen
+    from followup_tui.screens.orders.queue import QueueScreen
 
     original = FollowupApp.warm_store
     skip = os.environ.get("FOLLOWUP_PROBE_NO_WARM") == "1"

@@ -83,7 +83,9 @@ def demo_figure(fresh: bool) -> Figure:
     if build.reused:
         note += f" [recorded {build.at}]" if build.at else " [recorded earlier]"
     return Figure(
-        "demo --orders 1000000", f"{build.seconds:.1f} s{note}", f"< {DEMO_TARGET_S:.0f} s",
+        "demo --orders 1000000",
+        f"{build.seconds:.1f} s{note}",
+        f"< {DEMO_TARGET_S:.0f} s",
         build.seconds < DEMO_TARGET_S,
     )
 
@@ -98,16 +100,23 @@ def run(script: str, *arguments: str) -> list[Figure]:
     if done.returncode != 0 or not figures_file.exists():
         return [Figure(script, f"crashed ({done.returncode})", "-", False)]
     return [
-        Figure(item["name"], item["value"], item["target"],
-               None if item["verdict"] == "info" else item["verdict"] == "PASS")
+        Figure(
+            item["name"],
+            item["value"],
+            item["target"],
+            None if item["verdict"] == "info" else item["verdict"] == "PASS",
+        )
         for item in json.loads(figures_file.read_text())
     ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fresh-demo", action="store_true",
-                        help="rebuild the 1M store to time `followup demo` in this run")
+    parser.add_argument(
+        "--fresh-demo",
+        action="store_true",
+        help="rebuild the 1M store to time `followup demo` in this run",
+    )
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
     options = parser.parse_args()
     started = time.perf_counter()
@@ -117,11 +126,24 @@ def main() -> int:
     figures = [demo_figure(options.fresh_demo)]
     print(f"\n=== demo: {figures[0].value}", flush=True)
     quick = options.quick
-    figures += run("bench_startup", "--runs", "3" if quick else "9", "--diagnose",
-                   "--diagnose-runs", "2" if quick else "5")
+    figures += run(
+        "bench_startup",
+        "--runs",
+        "3" if quick else "9",
+        "--diagnose",
+        "--diagnose-runs",
+        "2" if quick else "5",
+    )
     figures += run("bench_keys", "--rounds", "1" if quick else "2")
-    figures += run("bench_datatable", "--runs-10k", "1" if quick else "3", "--runs-100k", "1",
-                   "--desk-runs", "2" if quick else "3")
+    figures += run(
+        "bench_datatable",
+        "--runs-10k",
+        "1" if quick else "3",
+        "--runs-100k",
+        "1",
+        "--desk-runs",
+        "2" if quick else "3",
+    )
     figures += run("bench_timeline", *(["--quick"] if quick else []))
     figures += run("bench_complaints", *(["--quick"] if quick else []))
     figures += run("bench_search", *(["--quick"] if quick else []))
@@ -131,8 +153,10 @@ def main() -> int:
     print(f"at end: {contention()}")
     print_figures(figures)
     failed = [figure.name for figure in figures if figure.passed is False]
-    print(f"\n{len(failed)} of {sum(f.passed is not None for f in figures)} targets missed"
-          + (": " + ", ".join(failed) if failed else ""))
+    print(
+        f"\n{len(failed)} of {sum(f.passed is not None for f in figures)} targets missed"
+        + (": " + ", ".join(failed) if failed else "")
+    )
     return 0
 
 

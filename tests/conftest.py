@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from followup_tui.domain.orders import LineDraft, OrderDraft
+from followup_tui.domain.orders.rules import LineDraft, OrderDraft
 
 START = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # a Monday, 09:30 in Shanghai
 

@@ -17,15 +17,15 @@ from zoneinfo import ZoneInfo
 from textual.app import App
 from textual.binding import Binding
 
-from followup_tui.cli.desk_settings import DeskSettings
 from followup_tui.commands.desk_commands import DeskCommands
+from followup_tui.desk_settings import DeskSettings
 from followup_tui.i18n import t, use_language
 from followup_tui.store.window_reader import WindowReader
 from followup_tui.widgets.binding_text import translate_bindings
 
 if TYPE_CHECKING:
     from followup_tui.domain.calendar import BusinessCalendar
-    from followup_tui.domain.sla_policy import SlaPolicy
+    from followup_tui.domain.complaints.sla_policy import SlaPolicy
     from followup_tui.store.unit_of_work import StoreContext
 
 
@@ -40,8 +40,15 @@ class FollowupApp(App[int]):
     TITLE = "followup"
     COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS = [
-        Binding("ctrl+p", "command_palette", "Palette", id="desk.palette", show=False,
-                priority=True, tooltip="Every workflow, by name"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            id="desk.palette",
+            show=False,
+            priority=True,
+            tooltip="Every workflow, by name",
+        ),
         Binding("question_mark", "show_keys", "Keys", id="desk.keys", tooltip="All keys"),
         Binding("ctrl+q", "quit", "Quit", id="desk.quit", tooltip="Leave the desk"),
     ]
@@ -113,7 +120,7 @@ class FollowupApp(App[int]):
     # --- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from followup_tui.screens.queue_screen import QueueScreen
+        from followup_tui.screens.orders.queue import QueueScreen
 
         self.title = t("app.title")
         if self.settings.config.keymap:
@@ -151,7 +158,7 @@ class FollowupApp(App[int]):
 
     def switch_language(self, language: str) -> None:
         """Speak ``language`` from now on and redraw the desk in it."""
-        from followup_tui.screens.queue_screen import QueueScreen
+        from followup_tui.screens.orders.queue import QueueScreen
 
         use_language(language)
         translate_bindings(self)

@@ -33,21 +33,45 @@ APP_NAME = "followup-tui"
 AUTO_LANGUAGE = "auto"
 
 ORDER_STATUSES: tuple[str, ...] = (
-    "draft", "confirmed", "materials", "production", "qc", "packed", "shipped",
-    "in_transit", "delivered", "accepted", "closed", "on_hold", "cancelled",
-)  # fmt: skip
+    "draft",
+    "confirmed",
+    "materials",
+    "production",
+    "qc",
+    "packed",
+    "shipped",
+    "in_transit",
+    "delivered",
+    "accepted",
+    "closed",
+    "on_hold",
+    "cancelled",
+)
 VIEW_STATUSES: tuple[str, ...] = ("open", "all", *ORDER_STATUSES)
 SORT_COLUMNS: tuple[str, ...] = (
-    "order_no", "customer", "product", "quantity", "due_date", "days_left", "status", "owner",
-)  # fmt: skip
+    "order_no",
+    "customer",
+    "product",
+    "quantity",
+    "due_date",
+    "days_left",
+    "status",
+    "owner",
+)
 MAX_REFRESH_SECONDS = 3600.0
 OWNER_EXPECTED = '"all", "me" or a clerk\'s name'
 ACCOUNT_EXPECTED = "an operating-system account name (no spaces or commas)"
 
 _TOP_KEYS: tuple[str, ...] = (
-    "language", "timezone", "refresh_seconds", "calendar", "store", "supervisors", "keymap",
+    "language",
+    "timezone",
+    "refresh_seconds",
+    "calendar",
+    "store",
+    "supervisors",
+    "keymap",
     "views",
-)  # fmt: skip
+)
 _VIEW_FIELDS: tuple[str, ...] = ("status", "owner", "sort", "descending", "filter")
 _SETTABLE = ", ".join((*_TOP_KEYS[:-2], "keymap.<id>", "views.<name>.<field>"))
 _HEADER = (

@@ -40,21 +40,57 @@ def test_a_breached_major_complaint_reaches_alerts_and_the_triage(
     base = [str(script), "--db", str(db), "--lang", "en"]
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     subprocess.run(
-        [*base, "order", "add", "--order-no", ORDER_NO, "--customer", "深圳市华强电子有限公司",
-         "--requested", (today + timedelta(days=40)).isoformat(), "--product", "外壳 B7",
-         "--quantity", "800", "--unit", "pcs", "--price", "3.2", "--currency", "CNY"],
-        env=tmux.env, check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            *base,
+            "order",
+            "add",
+            "--order-no",
+            ORDER_NO,
+            "--customer",
+            "深圳市华强电子有限公司",
+            "--requested",
+            (today + timedelta(days=40)).isoformat(),
+            "--product",
+            "外壳 B7",
+            "--quantity",
+            "800",
+            "--unit",
+            "pcs",
+            "--price",
+            "3.2",
+            "--currency",
+            "CNY",
+        ],
+        env=tmux.env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     day = today - timedelta(days=3)
     while day.weekday() >= 5:  # a working day on the desk's mon-fri calendar
         day -= timedelta(days=1)
     received = f"{day} 09:00"
     subprocess.run(
-        [*base, "complaint", "add", ORDER_NO, "--category", "quality", "外壳色差，客户拒收",
-         "--grade", "major", "--reason", "key account, whole lot refused",
-         "--received", received],
-        env=tmux.env, check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            *base,
+            "complaint",
+            "add",
+            ORDER_NO,
+            "--category",
+            "quality",
+            "外壳色差，客户拒收",
+            "--grade",
+            "major",
+            "--reason",
+            "key account, whole lot refused",
+            "--received",
+            received,
+        ],
+        env=tmux.env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
     # The command line, time frozen first, then now: the exit status is printed after each.
     frozen = f"{day} 10:40"

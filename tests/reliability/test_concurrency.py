@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.orders import create_order, get_order
-from followup_tui.services.queue import OrderWindow, QueueQuery, change_mark
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.orders.entry import create_order, get_order
+from followup_tui.services.orders.queue import OrderWindow, QueueQuery, change_mark
 from followup_tui.store.unit_of_work import StoreContext
 from followup_tui.store.window_reader import WindowReader
 

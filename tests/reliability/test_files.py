@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import inspect
 
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.order_flow import assign_owner
-from followup_tui.services.orders import create_order, get_order
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.orders.entry import create_order, get_order
+from followup_tui.services.orders.flow import assign_owner
 from followup_tui.store import schema, schema_version
 from followup_tui.store.location import parse_store
 from followup_tui.store.models import Base
@@ -123,8 +123,8 @@ WRITER = textwrap.dedent(
     from decimal import Decimal
     from pathlib import Path
 
-    from followup_tui.domain.orders import LineDraft, OrderDraft
-    from followup_tui.services.orders import create_order
+    from followup_tui.domain.orders.rules import LineDraft, OrderDraft
+    from followup_tui.services.orders.entry import create_order
     from followup_tui.store.location import parse_store
     from followup_tui.store.unit_of_work import open_store
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from followup_tui.domain.orders import OrderDraft
+from followup_tui.domain.orders.rules import OrderDraft
 from followup_tui.store import schema
 from followup_tui.store.location import parse_store
 from followup_tui.store.unit_of_work import StoreContext, open_store
@@ -62,10 +62,10 @@ def test_the_schema_upgrades_and_checks_clean(pg_ctx: StoreContext) -> None:
 def test_an_order_is_planned_shifted_and_read_back(
     pg_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
 ) -> None:
-    from followup_tui.services.order_flow import confirm_order
-    from followup_tui.services.orders import create_order
-    from followup_tui.services.timeline_plans import shift
-    from followup_tui.services.timeline_read import load_timeline, order_timeline
+    from followup_tui.services.orders.entry import create_order
+    from followup_tui.services.orders.flow import confirm_order
+    from followup_tui.services.timeline.plans import shift
+    from followup_tui.services.timeline.read import load_timeline, order_timeline
 
     order = create_order(pg_ctx, make_draft(requested_date=date(2026, 6, 30)))
     confirm_order(pg_ctx, order.id)
@@ -77,7 +77,7 @@ def test_an_order_is_planned_shifted_and_read_back(
     assert [row.order_no for row in load_timeline(pg_ctx)] == [order.order_no]
 
     # the queue's own reader (DB-API, no SQLAlchemy) pages the same store
-    from followup_tui.services.queue import OrderWindow, QueueQuery
+    from followup_tui.services.orders.queue import OrderWindow, QueueQuery
     from followup_tui.store.window_reader import WindowReader
 
     reader = WindowReader(pg_ctx.location, read_only=True)
@@ -91,15 +91,15 @@ def test_an_order_is_planned_shifted_and_read_back(
 def test_a_complaint_pauses_resumes_and_alerts(
     pg_ctx: StoreContext, make_draft: Callable[..., OrderDraft], clock: Any
 ) -> None:
-    from followup_tui.services.complaint_queue import alerts, load_open_complaints
-    from followup_tui.services.complaints import (
+    from followup_tui.services.complaints.queue import alerts, load_open_complaints
+    from followup_tui.services.complaints.steps import (
         ComplaintDraft,
         acknowledge_complaint,
         create_complaint,
         pause_complaint,
         resume_complaint,
     )
-    from followup_tui.services.orders import create_order
+    from followup_tui.services.orders.entry import create_order
 
     order = create_order(pg_ctx, make_draft(confirmed_date=date(2026, 4, 15)))
     case = create_complaint(
@@ -122,10 +122,10 @@ def test_a_complaint_pauses_resumes_and_alerts(
 def test_a_document_is_filed_found_and_counted_on_the_checklist(
     pg_ctx: StoreContext, make_draft: Callable[..., OrderDraft], tmp_path: Path
 ) -> None:
-    from followup_tui.services.archive import file_documents
-    from followup_tui.services.checklist import order_checklist
-    from followup_tui.services.orders import create_order
-    from followup_tui.services.search import search
+    from followup_tui.services.archive.checklist import order_checklist
+    from followup_tui.services.archive.filing import file_documents
+    from followup_tui.services.archive.search import search
+    from followup_tui.services.orders.entry import create_order
 
     order = create_order(pg_ctx, make_draft(confirmed_date=date(2026, 4, 15)))
     report = tmp_path / "qc-report.txt"

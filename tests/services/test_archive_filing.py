@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.archive import (
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.archive.filing import (
     document_body,
     documents_of_order,
     export_document,
@@ -20,8 +20,8 @@ from followup_tui.services.archive import (
     get_document,
     refile_document,
 )
-from followup_tui.services.archive_views import DUPLICATE, FILED, REFUSED
-from followup_tui.services.orders import create_order
+from followup_tui.services.archive.views import DUPLICATE, FILED, REFUSED
+from followup_tui.services.orders.entry import create_order
 from followup_tui.store.attachments import attachment_root, blob_path
 
 
@@ -176,8 +176,11 @@ def test_refile_reindexes_under_the_new_kind(
     assert _fts_hits(store_ctx, '"保险单"') == []
     view = refile_document(store_ctx, doc_id, kind="insurance", order_no=orders[1], title="保单")
     assert (view.kind, view.order_no, view.customer, view.title) == (
-        "insurance", orders[1], "Acme GmbH", "保单",
-    )  # fmt: skip
+        "insurance",
+        orders[1],
+        "Acme GmbH",
+        "保单",
+    )
     assert view.fields == {} and view.version == 2
     assert _fts_hits(store_ctx, '"保险单"') == [doc_id]
     assert _fts_hits(store_ctx, '"提单"') == []
@@ -204,7 +207,7 @@ def test_refile_after_the_company_renamed_a_kind_leaves_no_stale_entry(
     """The index is told exactly what it was given, not what the kinds table says now."""
     from dataclasses import replace
 
-    from followup_tui.domain.documents import DocumentKinds, load_document_kinds
+    from followup_tui.domain.archive.documents import DocumentKinds, load_document_kinds
 
     shipped = load_document_kinds()
     renamed = DocumentKinds(

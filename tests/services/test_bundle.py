@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.lifecycle import OrderStatus
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services import bundle as bundle_module
-from followup_tui.services.archive import file_documents
-from followup_tui.services.bundle import audit_bundle
-from followup_tui.services.checklist import waive_documents
-from followup_tui.services.order_flow import add_note, advance_order
-from followup_tui.services.orders import create_order
+from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.archive import bundle as bundle_module
+from followup_tui.services.archive.bundle import audit_bundle
+from followup_tui.services.archive.checklist import waive_documents
+from followup_tui.services.archive.filing import file_documents
+from followup_tui.services.orders.entry import create_order
+from followup_tui.services.orders.flow import add_note, advance_order
 from followup_tui.store.unit_of_work import StoreContext
 
 MakeDraft = Callable[..., OrderDraft]
@@ -70,8 +70,14 @@ def test_the_bundle_holds_the_index_the_originals_and_the_history(
         history = json.loads(archive.read("data/history.json"))
         checklist = json.loads(archive.read("data/checklist.json"))
         originals = {name: archive.read(name) for name in names if name.startswith("documents/")}
-    assert {"index.txt", "index.html", "data/order.json", "data/notes.json",
-            "data/milestones.json", "data/complaints.json"} <= set(names)  # fmt: skip
+    assert {
+        "index.txt",
+        "index.html",
+        "data/order.json",
+        "data/notes.json",
+        "data/milestones.json",
+        "data/complaints.json",
+    } <= set(names)
     assert len(documents) == len(files) == len(originals)
     for document in documents:
         original = files[document["filename"]]

@@ -15,21 +15,27 @@ import pytest
 from sqlalchemy import func, select
 from test_cli_orders import add, ok_json, run
 
-from followup_tui.domain.doc_rules import DOCUMENT_RULES_FILE
+from followup_tui.domain.archive.doc_rules import DOCUMENT_RULES_FILE
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.lifecycle import OrderStatus
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.archive import file_documents
-from followup_tui.services.checklist import order_checklist, waive_documents
-from followup_tui.services.order_flow import advance_order, bulk_advance
-from followup_tui.services.orders import create_order, get_order
+from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.archive.checklist import order_checklist, waive_documents
+from followup_tui.services.archive.filing import file_documents
+from followup_tui.services.orders.entry import create_order, get_order
+from followup_tui.services.orders.flow import advance_order, bulk_advance
 from followup_tui.store.archive_models import DocumentWaiver
 from followup_tui.store.models import ChangeLog
 from followup_tui.store.unit_of_work import StoreContext
 
 MakeDraft = Callable[..., OrderDraft]
-LC_CIF = ("commercial_invoice", "packing_list", "bill_of_lading", "letter_of_credit",
-          "certificate_of_origin", "insurance")  # fmt: skip
+LC_CIF = (
+    "commercial_invoice",
+    "packing_list",
+    "bill_of_lading",
+    "letter_of_credit",
+    "certificate_of_origin",
+    "insurance",
+)
 
 
 def packed(store_ctx: StoreContext, make_draft: MakeDraft, **terms: str) -> int:
@@ -235,8 +241,19 @@ def test_the_cli_shows_waives_and_bundles(
 
     code, _, err = run(capsys, "archive", "waive", order_no, "--kind", "insurance")
     assert code == 2  # --reason is required: a usage error
-    args = ("archive", "waive", order_no, "--kind", "commercial_invoice", "--kind",
-            "packing_list", "--kind", "bill_of_lading", "--reason", "paper originals")  # fmt: skip
+    args = (
+        "archive",
+        "waive",
+        order_no,
+        "--kind",
+        "commercial_invoice",
+        "--kind",
+        "packing_list",
+        "--kind",
+        "bill_of_lading",
+        "--reason",
+        "paper originals",
+    )
     code, out, err = run(capsys, *args)
     assert code == 0, err
     assert ok_json(capsys, "archive", "checklist", order_no)["missing"] == []  # type: ignore[index]

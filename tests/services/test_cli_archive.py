@@ -13,9 +13,23 @@ from followup_tui.cli import main
 
 RESULT_KEYS = {"path", "status", "document_id", "message_key", "message"}
 DOCUMENT_KEYS = {
-    "id", "title", "filename", "kind", "kind_title", "order_no", "customer", "doc_date",
-    "size", "extension", "text_status", "fields", "filed_at", "filed_by", "sha256", "version",
-}  # fmt: skip
+    "id",
+    "title",
+    "filename",
+    "kind",
+    "kind_title",
+    "order_no",
+    "customer",
+    "doc_date",
+    "size",
+    "extension",
+    "text_status",
+    "fields",
+    "filed_at",
+    "filed_by",
+    "sha256",
+    "version",
+}
 
 
 @pytest.fixture
@@ -50,9 +64,14 @@ def test_add_files_the_good_ones_and_exits_1_for_the_bad(
 ) -> None:
     inbox = _inbox(home)
     code, out, err = run(
-        capsys, "archive", "add", str(inbox / "invoice.txt"), str(inbox / "locked.pdf"),
-        str(inbox / "packing.csv"), str(inbox / "invoice.txt"),
-    )  # fmt: skip
+        capsys,
+        "archive",
+        "add",
+        str(inbox / "invoice.txt"),
+        str(inbox / "locked.pdf"),
+        str(inbox / "packing.csv"),
+        str(inbox / "invoice.txt"),
+    )
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith("filed") and "invoice.txt" in lines[0]

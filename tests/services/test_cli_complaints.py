@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_tui.cli import main, parser
-from followup_tui.domain.sla import ComplaintStatus, PauseReason, RemedyKind
-from followup_tui.domain.sla_policy import RESPONSIBLE_PARTIES
-from followup_tui.services.complaint_analysis import (
+from followup_tui.domain.complaints.sla import ComplaintStatus, PauseReason, RemedyKind
+from followup_tui.domain.complaints.sla_policy import RESPONSIBLE_PARTIES
+from followup_tui.services.complaints.analysis import (
     WorkingTime,
     analyse,
     analysis_json,
@@ -421,8 +421,19 @@ def test_alerts_on_a_store_this_account_cannot_write_escalate_nothing(
     """A supervisor's account with read access only: the breach is reported (exit 1) and
     counted as "would escalate", and the store is left as it was."""
     order(capsys, "PO-C-1")
-    case = complaint(capsys, "PO-C-1", "--category", "quality", "Frayed", "--grade", "major",
-                     "--reason", "key order", "--received", at(9))  # fmt: skip
+    case = complaint(
+        capsys,
+        "PO-C-1",
+        "--category",
+        "quality",
+        "Frayed",
+        "--grade",
+        "major",
+        "--reason",
+        "key order",
+        "--received",
+        at(9),
+    )
     with monkeypatch.context() as patched:
         patched.setattr("followup_tui.cli.complaints.os.access", lambda *_: False)
         code, out, _ = run(capsys, "alerts", "--as-of", at(11, 30), "--json")

@@ -15,9 +15,16 @@ import pytest
 from followup_tui.cli import main
 
 LIST_KEYS = {
-    "order_no", "customer", "product", "quantity", "unit", "due_date", "days_left", "status",
+    "order_no",
+    "customer",
+    "product",
+    "quantity",
+    "unit",
+    "due_date",
+    "days_left",
+    "status",
     "owner",
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -46,19 +53,42 @@ def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
 
 def add(capsys: pytest.CaptureFixture[str], customer: str = "Acme GmbH", *extra: str) -> dict:
     order = ok_json(
-        capsys, "order", "add", "--customer", customer, "--product", "Cable set K2",
-        "--quantity", "5,000", "--unit", "pcs", "--price", "1.25", "--currency", "eur",
-        "--order-date", "2026-01-05", "--requested", "2026-03-01", *extra,
-    )  # fmt: skip
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        customer,
+        "--product",
+        "Cable set K2",
+        "--quantity",
+        "5,000",
+        "--unit",
+        "pcs",
+        "--price",
+        "1.25",
+        "--currency",
+        "eur",
+        "--order-date",
+        "2026-01-05",
+        "--requested",
+        "2026-03-01",
+        *extra,
+    )
     assert isinstance(order, dict)
     return order
 
 
 def test_add_list_show_confirm_advance_note(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     order = add(
-        capsys, "深圳市华强电子有限公司", "--line", "外壳 B7|黑|800|pcs|3.2|CNY",
-        "--packaging", "纸箱", "--priority", "high",
-    )  # fmt: skip
+        capsys,
+        "深圳市华强电子有限公司",
+        "--line",
+        "外壳 B7|黑|800|pcs|3.2|CNY",
+        "--packaging",
+        "纸箱",
+        "--priority",
+        "high",
+    )
     order_no = order["order_no"]
     assert order_no.startswith("PO-") and order_no.endswith("-00001")
     assert order["status"] == "draft"
@@ -161,9 +191,24 @@ def test_bad_values_name_their_field_and_create_nothing(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(
-        capsys, "order", "add", "--customer", "Acme", "--product", "K2", "--quantity", "1,2x",
-        "--unit", "pcs", "--price", "abc", "--currency", "EUR", "--requested", "2026-13-01",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        "Acme",
+        "--product",
+        "K2",
+        "--quantity",
+        "1,2x",
+        "--unit",
+        "pcs",
+        "--price",
+        "abc",
+        "--currency",
+        "EUR",
+        "--requested",
+        "2026-13-01",
+    )
     assert code == 1
     assert "Requested date" in err and "2026-13-01" in err
     assert "Line 1 Quantity" in err and "1,2x" in err
@@ -172,9 +217,18 @@ def test_bad_values_name_their_field_and_create_nothing(
     assert not (home / "data" / "desk.db").exists()
 
     code, _, err = run(
-        capsys, "order", "add", "--customer", "Acme", "--requested", "2026-03-01",
-        "--order-date", "2026-01-05", "--line", "K2||-5|pcs|1|XYZ",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        "Acme",
+        "--requested",
+        "2026-03-01",
+        "--order-date",
+        "2026-01-05",
+        "--line",
+        "K2||-5|pcs|1|XYZ",
+    )
     assert code == 1
     assert "Line 1 Quantity: The quantity must be greater than 0." in err
     assert 'Unknown currency "XYZ"' in err
@@ -261,14 +315,18 @@ def write_config(home: Path, text: str) -> Path:
 def test_days_left_are_business_days(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Any fourteen days in a row hold exactly ten weekdays, whatever day today is, so
     an order due in two weeks has ten business days left on the default calendar."""
-    from followup_tui.cli.desk_settings import desk_today
     from followup_tui.config import Config
+    from followup_tui.desk_settings import desk_today
 
     today = desk_today(Config())
     order_no = add(
-        capsys, "Acme GmbH", "--order-date", today.isoformat(),
-        "--requested", (today + timedelta(days=14)).isoformat(),
-    )["order_no"]  # fmt: skip
+        capsys,
+        "Acme GmbH",
+        "--order-date",
+        today.isoformat(),
+        "--requested",
+        (today + timedelta(days=14)).isoformat(),
+    )["order_no"]
     rows = ok_json(capsys, "order", "list")
     assert isinstance(rows, list)
     assert [(row["order_no"], row["days_left"]) for row in rows] == [(order_no, 10)]
@@ -299,7 +357,7 @@ def test_an_unknown_calendar_exits_2_naming_the_key(
     code, out, err = run(capsys, "order", "list")
     assert code == 2 and out == ""
     assert str(config_file) in err
-    assert 'calendar: expected one of ' in err and 'got "nope"' in err
+    assert "calendar: expected one of " in err and 'got "nope"' in err
     assert "cn-mainland" in err and "mon-fri" in err  # the names that would work
     code, _, err = run(capsys, "config", "set", "calendar", "nope")
     assert code == 2 and "calendar" in err

@@ -12,7 +12,7 @@ import pytest
 
 from followup_tui.cli import main
 from followup_tui.cli.parser import SHIP_MODES as PARSER_MODES
-from followup_tui.services.timeline_events import SHIP_MODES
+from followup_tui.services.timeline.events import SHIP_MODES
 
 SHIP_KEYS = {"id", "order_no", "carrier", "mode", "tracking_no", "etd", "eta", "lines"}
 
@@ -44,11 +44,30 @@ def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 def two_lines(capsys: pytest.CaptureFixture[str]) -> str:
     """A confirmed order: line 1 is 5,000 pcs, line 2 is 40 cartons."""
     order = ok_json(
-        capsys, "order", "add", "--customer", "Acme GmbH", "--product", "Cable set K2",
-        "--quantity", "5,000", "--unit", "pcs", "--price", "1.25", "--currency", "eur",
-        "--line", "纸箱|五层|40|carton|8.5|EUR", "--order-date", "2026-11-02",
-        "--requested", "2027-03-01", "--confirmed", "2027-03-01",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        "Acme GmbH",
+        "--product",
+        "Cable set K2",
+        "--quantity",
+        "5,000",
+        "--unit",
+        "pcs",
+        "--price",
+        "1.25",
+        "--currency",
+        "eur",
+        "--line",
+        "纸箱|五层|40|carton|8.5|EUR",
+        "--order-date",
+        "2026-11-02",
+        "--requested",
+        "2027-03-01",
+        "--confirmed",
+        "2027-03-01",
+    )
     return str(order["order_no"])
 
 
@@ -56,11 +75,11 @@ def shipments(order_no: str) -> list[tuple[int, str]]:
     """Every (line, quantity) shipped so far, read back through the service."""
     import os
 
-    from followup_tui.cli.desk_settings import Invocation
     from followup_tui.cli.orders import open_for_read
     from followup_tui.cli.parser import build_parser
-    from followup_tui.services.orders import find_order_id
-    from followup_tui.services.timeline_events import list_shipments
+    from followup_tui.desk_settings import Invocation
+    from followup_tui.services.orders.entry import find_order_id
+    from followup_tui.services.timeline.events import list_shipments
 
     args = build_parser().parse_args(["order", "show", order_no])
     ctx = open_for_read(Invocation(args, os.environ).settings())
@@ -78,9 +97,23 @@ def test_the_parser_offers_the_services_modes() -> None:
 def test_a_partial_shipment_then_the_rest(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     order_no = two_lines(capsys)
     first = ok_json(
-        capsys, "order", "ship", order_no.lower(), "--carrier", "COSCO", "--mode", "sea",
-        "--tracking", "BL-1", "--etd", "2026-12-01", "--eta", "2026-12-28", "--line", "1=1,200",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "ship",
+        order_no.lower(),
+        "--carrier",
+        "COSCO",
+        "--mode",
+        "sea",
+        "--tracking",
+        "BL-1",
+        "--etd",
+        "2026-12-01",
+        "--eta",
+        "2026-12-28",
+        "--line",
+        "1=1,200",
+    )
     assert set(first) == SHIP_KEYS
     assert first["order_no"] == order_no  # as stored, not as typed
     assert (first["carrier"], first["mode"], first["tracking_no"]) == ("COSCO", "sea", "BL-1")
@@ -105,9 +138,19 @@ def test_too_much_is_refused_naming_the_line_and_nothing_is_stored(
 ) -> None:
     order_no = two_lines(capsys)
     code, out, err = run(
-        capsys, "order", "ship", order_no, "--carrier", "COSCO", "--mode", "sea",
-        "--line", "1=100", "--line", "2=41",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "ship",
+        order_no,
+        "--carrier",
+        "COSCO",
+        "--mode",
+        "sea",
+        "--line",
+        "1=100",
+        "--line",
+        "2=41",
+    )
     assert code == 1
     assert out == ""
     assert err.startswith("followup: ")
@@ -118,9 +161,17 @@ def test_too_much_is_refused_naming_the_line_and_nothing_is_stored(
 def test_text_output_and_the_usage_errors(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     order_no = two_lines(capsys)
     code, out, err = run(
-        capsys, "order", "ship", order_no, "--carrier", "[bold]Maersk[/]", "--mode", "rail",
-        "--line", "2=5",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "ship",
+        order_no,
+        "--carrier",
+        "[bold]Maersk[/]",
+        "--mode",
+        "rail",
+        "--line",
+        "2=5",
+    )
     assert code == 0, err
     assert f"Shipment booked on {order_no}: 1 line(s)." in out
     assert "[bold]Maersk[/]" in out  # printed as typed, never as markup
@@ -143,15 +194,35 @@ def test_bad_dates_are_reported_together_before_anything_is_stored(
 ) -> None:
     order_no = two_lines(capsys)
     code, _out, err = run(
-        capsys, "order", "ship", order_no, "--carrier", "C", "--mode", "sea",
-        "--etd", "2026-02-30", "--eta", "soon",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "ship",
+        order_no,
+        "--carrier",
+        "C",
+        "--mode",
+        "sea",
+        "--etd",
+        "2026-02-30",
+        "--eta",
+        "soon",
+    )
     assert code == 1
     assert "ETD" in err and "2026-02-30" in err and "ETA" in err and "soon" in err
     code, _out, err = run(
-        capsys, "order", "ship", order_no, "--carrier", "C", "--mode", "sea",
-        "--etd", "2026-12-10", "--eta", "2026-12-01",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "ship",
+        order_no,
+        "--carrier",
+        "C",
+        "--mode",
+        "sea",
+        "--etd",
+        "2026-12-10",
+        "--eta",
+        "2026-12-01",
+    )
     assert code == 1 and "cannot be before the ETD" in err
     assert shipments(order_no) == []
 
@@ -159,18 +230,34 @@ def test_bad_dates_are_reported_together_before_anything_is_stored(
 def test_confirm_with_a_template_plans_from_it(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from followup_tui.cli.desk_settings import Invocation
     from followup_tui.cli.orders import open_for_read
     from followup_tui.cli.parser import build_parser
-    from followup_tui.domain.milestones import load_template
-    from followup_tui.services.orders import find_order_id
-    from followup_tui.services.timeline_read import order_timeline
+    from followup_tui.desk_settings import Invocation
+    from followup_tui.domain.timeline.milestones import load_template
+    from followup_tui.services.orders.entry import find_order_id
+    from followup_tui.services.timeline.read import order_timeline
 
     draft = ok_json(
-        capsys, "order", "add", "--customer", "Acme GmbH", "--product", "P", "--quantity", "5",
-        "--unit", "pcs", "--price", "1", "--currency", "USD", "--order-date", "2026-11-02",
-        "--requested", "2027-03-01",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        "Acme GmbH",
+        "--product",
+        "P",
+        "--quantity",
+        "5",
+        "--unit",
+        "pcs",
+        "--price",
+        "1",
+        "--currency",
+        "USD",
+        "--order-date",
+        "2026-11-02",
+        "--requested",
+        "2027-03-01",
+    )
     order_no = draft["order_no"]
     code, _out, err = run(capsys, "order", "confirm", order_no, "--template", "nope")
     assert code == 2 and "export-air" in err  # the choices are named

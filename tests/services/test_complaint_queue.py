@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.domain.sla import Level
-from followup_tui.domain.sla import clock_level as domain_level
-from followup_tui.services.complaint_clocks import plan_of
-from followup_tui.services.complaint_queue import (
+from followup_tui.domain.complaints.sla import Level
+from followup_tui.domain.complaints.sla import clock_level as domain_level
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.complaints.clocks import plan_of
+from followup_tui.services.complaints.queue import (
     alerts,
     clock_level,
     escalate_breached,
@@ -23,8 +23,7 @@ from followup_tui.services.complaint_queue import (
     supervisor_view,
     triage_sorted,
 )
-from followup_tui.services.complaint_views import ComplaintDetail
-from followup_tui.services.complaints import (
+from followup_tui.services.complaints.steps import (
     ComplaintDraft,
     acknowledge_complaint,
     assign_complaint,
@@ -34,8 +33,9 @@ from followup_tui.services.complaints import (
     pause_complaint,
     record_remedy,
 )
-from followup_tui.services.orders import create_order
-from followup_tui.services.views import OrderView
+from followup_tui.services.complaints.views import ComplaintDetail
+from followup_tui.services.orders.entry import create_order
+from followup_tui.services.orders.views import OrderView
 from followup_tui.store.location import parse_store
 from followup_tui.store.models import ChangeLog
 from followup_tui.store.unit_of_work import StoreContext, open_store
@@ -128,15 +128,21 @@ def test_triage_puts_the_breached_first_then_the_nearest_breach(
     rows = load_open_complaints(store_ctx)
     # the most overdue first: the major one fell due at 12:00, the ordinary one at 14:30
     assert [r.id for r in triage_sorted(rows, now)] == [
-        major.row.id, ordinary.row.id, minor.row.id,
-    ]  # fmt: skip
+        major.row.id,
+        ordinary.row.id,
+        minor.row.id,
+    ]
     assert levels(rows, now) == {
-        major.row.id: Level.BREACHED, ordinary.row.id: Level.BREACHED, minor.row.id: Level.OK,
-    }  # fmt: skip
+        major.row.id: Level.BREACHED,
+        ordinary.row.id: Level.BREACHED,
+        minor.row.id: Level.OK,
+    }
     earlier = MONDAY + timedelta(hours=1)  # 10:30: nothing breached, the major one is nearest
     assert [r.id for r in triage_sorted(rows, earlier)] == [
-        major.row.id, ordinary.row.id, minor.row.id,
-    ]  # fmt: skip
+        major.row.id,
+        ordinary.row.id,
+        minor.row.id,
+    ]
     assert triage_sorted(reversed(rows), now) == triage_sorted(rows, now)
 
 
@@ -159,8 +165,11 @@ def test_alerts_list_clocks_at_seventy_five_percent_or_breached_only(
     assert alerts(store_ctx, HALF) == []
     [alert] = alerts(store_ctx, THREE_QUARTERS)
     assert (alert.complaint_id, alert.kind, alert.level, alert.due_at) == (
-        made.row.id, "ack", Level.THREE_QUARTERS, DUE,
-    )  # fmt: skip
+        made.row.id,
+        "ack",
+        Level.THREE_QUARTERS,
+        DUE,
+    )
     assert alert.left == timedelta(hours=1) and alert.role == "owner"
     [breached] = alerts(store_ctx, DUE + timedelta(minutes=30))
     assert breached.level == Level.BREACHED and breached.left == -timedelta(minutes=30)

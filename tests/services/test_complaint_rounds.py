@@ -13,12 +13,11 @@ from sqlalchemy import func, select
 
 from followup_tui.domain.calendar import load_calendar
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services import complaints
-from followup_tui.services.complaint_clocks import is_estimate
-from followup_tui.services.complaint_queue import alerts
-from followup_tui.services.complaint_views import ComplaintDetail
-from followup_tui.services.complaints import (
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.complaints import steps as complaints
+from followup_tui.services.complaints.clocks import is_estimate
+from followup_tui.services.complaints.queue import alerts
+from followup_tui.services.complaints.steps import (
     ComplaintDraft,
     acknowledge_complaint,
     assign_complaint,
@@ -33,8 +32,9 @@ from followup_tui.services.complaints import (
     reopen_complaint,
     resume_complaint,
 )
-from followup_tui.services.orders import create_order
-from followup_tui.services.views import OrderView
+from followup_tui.services.complaints.views import ComplaintDetail
+from followup_tui.services.orders.entry import create_order
+from followup_tui.services.orders.views import OrderView
 from followup_tui.store.models import ChangeLog, Note
 from followup_tui.store.unit_of_work import StoreContext
 
@@ -105,8 +105,10 @@ def test_a_satisfied_customer_leaves_the_case_closed(
     case = closed_case(store_ctx, order)
     done = record_satisfaction(store_ctx, case.row.id, 4, "Fine")
     assert (done.row.status, done.satisfaction_score, done.satisfaction_comment) == (
-        "closed", 4, "Fine",
-    )  # fmt: skip
+        "closed",
+        4,
+        "Fine",
+    )
     open_case = new_case(store_ctx, order)
     with pytest.raises(FollowupError) as refused:
         record_satisfaction(store_ctx, open_case.row.id, 5)
@@ -127,8 +129,9 @@ def test_an_unsatisfied_customer_reopens_the_case_and_rearms_every_clock(
         assert kept.armed_at == clock() and kept.met_at is None
     ack = done.row.clock("ack")
     assert ack is not None and ack.due_at == store_ctx.calendar.add_business_time(clock(), 4 * HOUR)
-    assert any("reopened: satisfaction 2/5 Still cracked" in n.body
-               for n in notes_of(store_ctx, order.id))  # fmt: skip
+    assert any(
+        "reopened: satisfaction 2/5 Still cracked" in n.body for n in notes_of(store_ctx, order.id)
+    )
     # a reopened case goes back to work; the first step meets the re-armed ack clock
     clock.advance(hours=1)
     worked = record_cause(
@@ -239,8 +242,9 @@ def test_a_case_that_does_not_exist_is_named(store_ctx: StoreContext) -> None:
     with pytest.raises(FollowupError) as refused:
         get_complaint(store_ctx, 404)
     assert (refused.value.key, refused.value.params["complaint"]) == (
-        "error.complaint_not_found", 404,
-    )  # fmt: skip
+        "error.complaint_not_found",
+        404,
+    )
 
 
 def shipped_policy_text() -> str:
@@ -252,7 +256,7 @@ def shipped_policy_text() -> str:
 def test_a_policy_change_reaches_an_open_case_at_its_next_event(
     store_ctx: StoreContext, order: OrderView, clock: Any
 ) -> None:
-    from followup_tui.domain.sla_policy import policy_from_text
+    from followup_tui.domain.complaints.sla_policy import policy_from_text
 
     case = new_case(store_ctx, order)
     plan = case.row.clock("plan")
@@ -272,7 +276,7 @@ def test_a_policy_change_reaches_an_open_case_at_its_next_event(
 def test_a_case_whose_grade_the_policy_dropped_keeps_its_armed_targets(
     store_ctx: StoreContext, order: OrderView
 ) -> None:
-    from followup_tui.domain.sla_policy import policy_from_text
+    from followup_tui.domain.complaints.sla_policy import policy_from_text
 
     case = new_case(store_ctx, order, category="missing_documents")  # minor
     assert case.row.grade == "minor"

@@ -16,9 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.complaint_views import ComplaintDetail
-from followup_tui.services.complaints import (
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.complaints.steps import (
     ComplaintDraft,
     acknowledge_complaint,
     close_complaint,
@@ -28,8 +27,9 @@ from followup_tui.services.complaints import (
     record_remedy,
     reopen_complaint,
 )
-from followup_tui.services.orders import create_order
-from followup_tui.services.views import OrderView
+from followup_tui.services.complaints.views import ComplaintDetail
+from followup_tui.services.orders.entry import create_order
+from followup_tui.services.orders.views import OrderView
 from followup_tui.store.models import ChangeLog
 from followup_tui.store.unit_of_work import StoreContext, open_store
 
@@ -219,7 +219,7 @@ def test_a_dropped_grade_keeps_the_role_it_was_armed_with(
     the acknowledgement target they were armed with still names the supervisor."""
     from importlib import resources
 
-    from followup_tui.domain.sla_policy import policy_from_text
+    from followup_tui.domain.complaints.sla_policy import policy_from_text
 
     store_ctx.supervisors = SUPERVISORS
     case = major_case(store_ctx, order)

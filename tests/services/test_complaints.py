@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from followup_tui.domain.errors import FollowupError, StaleEditError
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.complaint_clocks import explain_clock
-from followup_tui.services.complaint_views import ComplaintDetail
-from followup_tui.services.complaints import (
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.services.complaints.clocks import explain_clock
+from followup_tui.services.complaints.steps import (
     ComplaintDraft,
     acknowledge_complaint,
     assign_complaint,
@@ -29,8 +28,9 @@ from followup_tui.services.complaints import (
     resume_complaint,
     suggested_grades,
 )
-from followup_tui.services.orders import create_order
-from followup_tui.services.views import OrderView
+from followup_tui.services.complaints.views import ComplaintDetail
+from followup_tui.services.orders.entry import create_order
+from followup_tui.services.orders.views import OrderView
 from followup_tui.store.models import ChangeLog, Complaint, Customer, Note
 from followup_tui.store.unit_of_work import StoreContext
 
@@ -95,8 +95,11 @@ def test_a_new_complaint_takes_the_suggested_grade_and_the_orders_owner(
     row = case.row
     assert (row.grade, case.suggested_grade, case.grade_reason) == ("ordinary", "ordinary", "")
     assert (row.owner, row.status, row.order_no, row.customer) == (
-        "li.na", "new", order.order_no, order.customer,
-    )  # fmt: skip
+        "li.na",
+        "new",
+        order.order_no,
+        order.customer,
+    )
     assert row.received_at == store_ctx.now()
     assert [c.kind for c in row.clocks] == ["ack", "plan", "resolve"]
     ack = row.clock("ack")
@@ -152,10 +155,13 @@ def test_a_grade_override_without_a_reason_is_refused(
         ({"category": "rudeness"}, "error.sla_category_unknown", "category"),
         ({"description": "  "}, "error.required", "description"),
         ({"line_no": 7}, "error.complaint_line_unknown", "line_no"),
-        ({"received_at": datetime(2026, 3, 3, tzinfo=UTC)}, "error.complaint_received_future",
-         "received_at"),
+        (
+            {"received_at": datetime(2026, 3, 3, tzinfo=UTC)},
+            "error.complaint_received_future",
+            "received_at",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_for_a_new_complaint_is_refused_naming_the_field(
     store_ctx: StoreContext, order: OrderView, fields: dict[str, Any], key: str, field: str
 ) -> None:
@@ -253,8 +259,11 @@ def test_pause_and_resume_push_the_due_times_by_the_paused_business_time(
     assert ack is not None and ack.due_at == before["ack"]  # met before the pause
     [pause] = resumed.pauses
     assert (pause.reason, pause.note, pause.paused_by, pause.resumed_by) == (
-        "customer", "Waiting for photos", "tester", "tester",
-    )  # fmt: skip
+        "customer",
+        "Waiting for photos",
+        "tester",
+        "tester",
+    )
     assert pause.ended_at == clock()
     steps = [line.key for line in explain_clock(store_ctx, case.row.id, "plan")]
     assert steps == ["sla.explain.armed", "sla.explain.paused", "sla.explain.resumed"]
@@ -313,13 +322,19 @@ def test_recording_the_cause_moves_an_acknowledged_case_to_investigating(
         record_cause(store_ctx, case.row.id, root_cause="Mould worn", responsible_party="gods")
     assert unknown.value.field == "responsible_party"
     done = record_cause(
-        store_ctx, case.row.id, root_cause="Mould worn", responsible_party="supplier",
-        third_party_inspection=True, evidence="SGS report 2026-0311",
-    )  # fmt: skip
+        store_ctx,
+        case.row.id,
+        root_cause="Mould worn",
+        responsible_party="supplier",
+        third_party_inspection=True,
+        evidence="SGS report 2026-0311",
+    )
     assert done.row.status == "investigating"
     assert (done.root_cause, done.responsible_party, done.evidence) == (
-        "Mould worn", "supplier", "SGS report 2026-0311",
-    )  # fmt: skip
+        "Mould worn",
+        "supplier",
+        "SGS report 2026-0311",
+    )
     assert done.third_party_inspection
 
 
@@ -329,13 +344,20 @@ def test_a_remedy_meets_the_plan_clock_and_adds_dated_follow_ups(
     case = acknowledge_complaint(store_ctx, new_case(store_ctx, order).row.id)
     clock.advance(hours=2)
     done = record_remedy(
-        store_ctx, case.row.id, kind="replace", amount="1,250.50", currency="usd",
-        note="Replace 200 pcs", follow_ups=[("Ship the replacements", 3), ("Call Ms Wang", 0)],
-    )  # fmt: skip
+        store_ctx,
+        case.row.id,
+        kind="replace",
+        amount="1,250.50",
+        currency="usd",
+        note="Replace 200 pcs",
+        follow_ups=[("Ship the replacements", 3), ("Call Ms Wang", 0)],
+    )
     assert done.row.status == "remedy" and done.plan_at == clock()
     assert (done.remedy_kind, done.remedy_amount, done.remedy_currency) == (
-        "replace", Decimal("1250.50"), "USD",
-    )  # fmt: skip
+        "replace",
+        Decimal("1250.50"),
+        "USD",
+    )
     plan = done.row.clock("plan")
     assert plan is not None and plan.met_at == clock()
     today = store_ctx.today()

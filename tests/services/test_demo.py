@@ -16,14 +16,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from followup_tui.domain import lifecycle
+from followup_tui.demo import dataset as demo
+from followup_tui.demo import plans as demo_plans
+from followup_tui.demo.catalog import load_catalog
+from followup_tui.demo.dataset import DemoSummary, load_demo
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus
+from followup_tui.domain.orders import lifecycle
+from followup_tui.domain.orders.lifecycle import OPEN_STATUSES, OrderStatus
 from followup_tui.domain.text import fold, pinyin_initials
-from followup_tui.services import demo, demo_plans
-from followup_tui.services.demo import DemoSummary, load_demo
-from followup_tui.services.demo_catalog import load_catalog
-from followup_tui.services.orders import draft_from_order, edit_order, get_order
+from followup_tui.services.orders.entry import draft_from_order, edit_order, get_order
 from followup_tui.store import schema
 from followup_tui.store.location import parse_store
 from followup_tui.store.models import Customer, Milestone, Note, Order, OrderLine
@@ -430,7 +431,7 @@ def test_open_demo_orders_have_plans_that_match_their_status(
 ) -> None:
     """The timeline opens on a believable desk: passed stages done, some orders late,
     some at risk, and nothing planned for drafts or closed orders."""
-    from followup_tui.services.timeline_read import load_timeline
+    from followup_tui.services.timeline.read import load_timeline
 
     ctx, summary = loaded
     assert summary.milestones == scalar(ctx, "SELECT count(*) FROM milestones") > 0
@@ -456,9 +457,9 @@ def test_demo_documents_are_filed_searchable_and_leave_gaps(
     """The demo files a bounded number of documents, each stored under its hash next to
     the store, found by a 2-character Chinese word, and some export orders still lack
     documents so the checklist has something to show."""
-    from followup_tui.services.archive import stored_file
-    from followup_tui.services.checklist import order_checklist
-    from followup_tui.services.search import search
+    from followup_tui.services.archive.checklist import order_checklist
+    from followup_tui.services.archive.filing import stored_file
+    from followup_tui.services.archive.search import search
 
     ctx, summary = loaded
     assert 0 < summary.documents <= 300

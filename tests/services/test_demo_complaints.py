@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.sla import Level
-from followup_tui.services.complaint_analysis import alert_summary, open_summary
-from followup_tui.services.complaint_clocks import arm_complaint, clock_view
-from followup_tui.services.complaint_queue import alerts, levels, load_open_complaints
-from followup_tui.services.demo import load_demo
-from followup_tui.services.demo_complaints import complaint_count
+from followup_tui.demo.complaints import complaint_count
+from followup_tui.demo.dataset import load_demo
+from followup_tui.domain.complaints.sla import Level
+from followup_tui.services.complaints.analysis import alert_summary, open_summary
+from followup_tui.services.complaints.clocks import arm_complaint, clock_view
+from followup_tui.services.complaints.queue import alerts, levels, load_open_complaints
 from followup_tui.store import schema
 from followup_tui.store.location import parse_store
 from followup_tui.store.models import Complaint, ComplaintClock
@@ -103,9 +103,10 @@ def test_one_case_is_paused_for_qc_and_closed_ones_have_their_follow_ups(
     )
     assert sorted(due for (due,) in calls) == sorted(waiting)
     reopened = fetch(
-        demo, "SELECT reopen_count, satisfaction_score, armed_at > received_at FROM complaints"
+        demo,
+        "SELECT reopen_count, satisfaction_score, armed_at > received_at FROM complaints"
         " WHERE status = 'reopened'",
-    )  # fmt: skip
+    )
     assert reopened == [(1, 2, 1)]
 
 

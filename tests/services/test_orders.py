@@ -16,10 +16,17 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from followup_tui.domain.errors import FollowupError, StaleEditError
-from followup_tui.domain.lifecycle import OrderStatus
-from followup_tui.domain.orders import LineDraft, OrderDraft
-from followup_tui.services.checklist import order_checklist, waive_documents
-from followup_tui.services.order_flow import (
+from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.domain.orders.rules import LineDraft, OrderDraft
+from followup_tui.services.archive.checklist import order_checklist, waive_documents
+from followup_tui.services.orders.entry import (
+    create_order,
+    draft_from_order,
+    edit_order,
+    find_order_id,
+    get_order,
+)
+from followup_tui.services.orders.flow import (
     add_note,
     advance_order,
     assign_owner,
@@ -29,13 +36,6 @@ from followup_tui.services.order_flow import (
     hold_order,
     resume_order,
     undo_bulk,
-)
-from followup_tui.services.orders import (
-    create_order,
-    draft_from_order,
-    edit_order,
-    find_order_id,
-    get_order,
 )
 from followup_tui.store.location import parse_store
 from followup_tui.store.models import ChangeLog, Customer, Note, Order, OrderLine
@@ -585,7 +585,7 @@ def test_undoing_a_bulk_confirmation_puts_the_draft_back_whole(
 
 
 def test_next_order_number(store_ctx: StoreContext, make_draft: MakeDraft) -> None:
-    from followup_tui.services.orders import next_order_no
+    from followup_tui.services.orders.entry import next_order_no
 
     assert next_order_no(store_ctx, date(2026, 3, 2)) == "PO-2026-00001"
     create_order(store_ctx, make_draft(order_no="PO-2026-00041"))

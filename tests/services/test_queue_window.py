@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import insert, select, text
 
 from followup_tui.domain.calendar import load_calendar
-from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery, rank
-from followup_tui.domain.orders import (
+from followup_tui.domain.orders.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery, rank
+from followup_tui.domain.orders.rules import (
     LineDraft,
     OrderDraft,
     Urgency,
@@ -30,9 +30,9 @@ from followup_tui.domain.orders import (
     urgency,
 )
 from followup_tui.domain.text import fold, reverse_key
-from followup_tui.services.order_flow import advance_order, assign_owner
-from followup_tui.services.orders import create_order, customer_for, product_for
-from followup_tui.services.queue import (
+from followup_tui.services.orders.entry import create_order, customer_for, product_for
+from followup_tui.services.orders.flow import advance_order, assign_owner
+from followup_tui.services.orders.queue import (
     SORT_COLUMNS,
     OrderWindow,
     QueueQuery,

@@ -15,45 +15,78 @@ from typing import Any
 import pytest
 
 from followup_tui.domain.text import pinyin_initials
-from followup_tui.services.archive_index import index_document
-from followup_tui.services.search import count_hits, search, snippet
+from followup_tui.services.archive.index import index_document
+from followup_tui.services.archive.search import count_hits, search, snippet
 from followup_tui.store.archive_models import Document, DocumentText
 from followup_tui.store.models import Customer
 
 FILED = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
 CORPUS: tuple[dict[str, Any], ...] = (
-    {"title": "质检报告 PO-2026-00123", "kind": "qc_report", "order_no": "PO-2026-00123",
-     "customer": "深圳市华强电子有限公司",
-     "body": "抽检发现色差明显，外箱破损三箱。Shade variation found."},
-    {"title": "Packing list", "kind": "packing_list", "order_no": "PO-2026-00124",
-     "customer": "宁波宏达贸易有限公司",
-     "body": "颜色一致，差价另议。Carton count 120, no damage."},
-    {"title": "提单 COSU123456789", "kind": "bill_of_lading", "order_no": "PO-2026-00125",
-     "customer": "深圳市华强电子有限公司",
-     "body": "B/L No. COSU123456789 vessel loading 深圳市 盐田港"},
-    {"title": "邮件", "kind": "email", "order_no": "PO-2026-00126",
-     "customer": "Acme GmbH",
-     "body": "深圳市工厂质检合格，安排出货。Inspection passed."},
-    {"title": "Commercial invoice", "kind": "commercial_invoice", "order_no": "PO-2026-00127",
-     "customer": "宁波宏达贸易有限公司",
-     "body": "Invoice for damaged goods credit: 破损补偿 USD 300."},
-    {"title": "Contract", "kind": "contract", "order_no": "PO-2026-00128",
-     "customer": "Acme GmbH",
-     "body": "颜色 偏差 允许范围；color difference tolerance 0.5."},
-)  # fmt: skip
+    {
+        "title": "质检报告 PO-2026-00123",
+        "kind": "qc_report",
+        "order_no": "PO-2026-00123",
+        "customer": "深圳市华强电子有限公司",
+        "body": "抽检发现色差明显，外箱破损三箱。Shade variation found.",
+    },
+    {
+        "title": "Packing list",
+        "kind": "packing_list",
+        "order_no": "PO-2026-00124",
+        "customer": "宁波宏达贸易有限公司",
+        "body": "颜色一致，差价另议。Carton count 120, no damage.",
+    },
+    {
+        "title": "提单 COSU123456789",
+        "kind": "bill_of_lading",
+        "order_no": "PO-2026-00125",
+        "customer": "深圳市华强电子有限公司",
+        "body": "B/L No. COSU123456789 vessel loading 深圳市 盐田港",
+    },
+    {
+        "title": "邮件",
+        "kind": "email",
+        "order_no": "PO-2026-00126",
+        "customer": "Acme GmbH",
+        "body": "深圳市工厂质检合格，安排出货。Inspection passed.",
+    },
+    {
+        "title": "Commercial invoice",
+        "kind": "commercial_invoice",
+        "order_no": "PO-2026-00127",
+        "customer": "宁波宏达贸易有限公司",
+        "body": "Invoice for damaged goods credit: 破损补偿 USD 300.",
+    },
+    {
+        "title": "Contract",
+        "kind": "contract",
+        "order_no": "PO-2026-00128",
+        "customer": "Acme GmbH",
+        "body": "颜色 偏差 允许范围；color difference tolerance 0.5.",
+    },
+)
 
 
 def _file(session: Any, number: int, spec: dict[str, Any], customers: dict[str, int]) -> int:
     initials = pinyin_initials(spec["customer"])
     row = Document(
-        sha256=f"{number:064x}", title=spec["title"], filename=f"doc{number}.txt",
-        kind=spec["kind"], kind_guessed=spec["kind"], order_no=spec["order_no"],
-        customer_id=customers.get(spec["customer"]), customer_name=spec["customer"],
-        doc_date=date(2026, 10, number + 1), size=len(spec["body"]), extension="txt",
-        text_status="indexed", fields=json.dumps({"bl_no": "COSU123456789"} if number == 2 else {}),
-        filed_at=FILED + timedelta(hours=number), filed_by="clerk" if number % 2 else "lead",
-    )  # fmt: skip
+        sha256=f"{number:064x}",
+        title=spec["title"],
+        filename=f"doc{number}.txt",
+        kind=spec["kind"],
+        kind_guessed=spec["kind"],
+        order_no=spec["order_no"],
+        customer_id=customers.get(spec["customer"]),
+        customer_name=spec["customer"],
+        doc_date=date(2026, 10, number + 1),
+        size=len(spec["body"]),
+        extension="txt",
+        text_status="indexed",
+        fields=json.dumps({"bl_no": "COSU123456789"} if number == 2 else {}),
+        filed_at=FILED + timedelta(hours=number),
+        filed_by="clerk" if number % 2 else "lead",
+    )
     session.add(row)
     session.flush()
     session.add(DocumentText(document_id=row.id, body=spec["body"]))
@@ -67,8 +100,9 @@ def corpus(store_ctx: Any) -> tuple[Any, list[int]]:
     with store_ctx.write() as session:
         customers: dict[str, int] = {}
         for name in ("深圳市华强电子有限公司", "宁波宏达贸易有限公司"):
-            customer = Customer(name=name, name_initials=pinyin_initials(name), name_folded=name,
-                                created_at=FILED)  # fmt: skip
+            customer = Customer(
+                name=name, name_initials=pinyin_initials(name), name_folded=name, created_at=FILED
+            )
             session.add(customer)
             session.flush()
             customers[name] = customer.id
@@ -109,7 +143,7 @@ def test_mixed_terms_give_the_same_page_whichever_side_drives(
     corpus: tuple[Any, list[int]], monkeypatch: pytest.MonkeyPatch, rare_below: int
 ) -> None:
     """A mixed query is walked on its rarer side; both plans must find the same page."""
-    from followup_tui.services import search as search_module
+    from followup_tui.services.archive import search as search_module
 
     ctx, ids = corpus
     monkeypatch.setattr(search_module, "RARE_SHORT", rare_below)
@@ -181,8 +215,8 @@ def test_short_terms_never_reach_the_trigram_index(corpus: tuple[Any, list[int]]
     """The plan of a 2-character query reads documents_cjk, never LIKE on documents_fts."""
     from sqlalchemy import text
 
-    from followup_tui.domain.search_query import parse_query
-    from followup_tui.services.search import Filters, _compose
+    from followup_tui.domain.archive.search_query import parse_query
+    from followup_tui.services.archive.search import Filters, _compose
 
     ctx, _ids = corpus
     with ctx.read() as session:
@@ -217,9 +251,11 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 
 
 def test_cli_json_is_the_service_result(
-    corpus: tuple[Any, list[int]], cli_env: None, tmp_path: Any,
+    corpus: tuple[Any, list[int]],
+    cli_env: None,
+    tmp_path: Any,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     from followup_tui.cli.search import hit_json
 
     ctx, _ids = corpus
@@ -230,18 +266,31 @@ def test_cli_json_is_the_service_result(
     assert data["hits"] == json.loads(json.dumps(expected))
     assert data["total"] == count_hits(ctx, "破损") == 2
     assert set(data["hits"][0]) == {
-        "rank", "id", "title", "filename", "kind", "order_no", "customer", "doc_date",
-        "filed_at", "filed_by", "sha256", "snippet",
-    }  # fmt: skip
-    _code, out = cli(capsys, "search", "", "--customer", "nbhd", "--kind", "packing_list",
-                     "--db", db, "--json")  # fmt: skip
+        "rank",
+        "id",
+        "title",
+        "filename",
+        "kind",
+        "order_no",
+        "customer",
+        "doc_date",
+        "filed_at",
+        "filed_by",
+        "sha256",
+        "snippet",
+    }
+    _code, out = cli(
+        capsys, "search", "", "--customer", "nbhd", "--kind", "packing_list", "--db", db, "--json"
+    )
     assert [hit["order_no"] for hit in json.loads(out)["hits"]] == ["PO-2026-00124"]
 
 
 def test_cli_text_marks_the_match_and_escapes(
-    corpus: tuple[Any, list[int]], cli_env: None, tmp_path: Any,
+    corpus: tuple[Any, list[int]],
+    cli_env: None,
+    tmp_path: Any,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     ctx, _ids = corpus
     with ctx.write() as session:
         _file(session, 9, {**CORPUS[0], "body": "色差 \x1b[2J [bold]x[/bold]"}, {})

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from followup_tui.domain.contingency import load_contingency
-from followup_tui.domain.disruptions import ExceptionDraft, ExceptionKind
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.order_flow import confirm_order
-from followup_tui.services.orders import create_order, get_order
-from followup_tui.services.timeline_events import (
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.domain.timeline.contingency import load_contingency
+from followup_tui.domain.timeline.disruptions import ExceptionDraft, ExceptionKind
+from followup_tui.services.orders.entry import create_order, get_order
+from followup_tui.services.orders.flow import confirm_order
+from followup_tui.services.timeline.events import (
     add_shipment,
     apply_contingency,
     list_exceptions,
@@ -24,7 +24,7 @@ from followup_tui.services.timeline_events import (
     record_exception,
     resolve_exception,
 )
-from followup_tui.services.timeline_read import order_timeline
+from followup_tui.services.timeline.read import order_timeline
 from followup_tui.store.models import Note, OrderException, Shipment
 from followup_tui.store.unit_of_work import StoreContext
 

@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 
 from followup_tui.domain.calendar import load_calendar
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.milestones import load_template
-from followup_tui.domain.orders import OrderDraft
-from followup_tui.services.order_flow import confirm_order
-from followup_tui.services.orders import create_order
-from followup_tui.services.timeline_plans import link, mark_done, mark_started, shift
-from followup_tui.services.timeline_read import load_timeline, order_timeline
-from followup_tui.services.timeline_review import Reason, weekly_review
-from followup_tui.services.timeline_views import TimelineOrder
+from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.domain.timeline.milestones import load_template
+from followup_tui.services.orders.entry import create_order
+from followup_tui.services.orders.flow import confirm_order
+from followup_tui.services.timeline.plans import link, mark_done, mark_started, shift
+from followup_tui.services.timeline.read import load_timeline, order_timeline
+from followup_tui.services.timeline.review import Reason, weekly_review
+from followup_tui.services.timeline.views import TimelineOrder
 from followup_tui.store.models import ChangeLog, Milestone, MilestoneLink
 from followup_tui.store.unit_of_work import StoreContext
 

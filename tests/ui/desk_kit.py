@@ -23,15 +23,15 @@ from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from followup_tui.domain.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery
-from followup_tui.domain.orders import AT_RISK_DAYS, LineDraft, OrderDraft
+from followup_tui.domain.orders.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery
+from followup_tui.domain.orders.rules import AT_RISK_DAYS, LineDraft, OrderDraft
 
 if TYPE_CHECKING:
     from followup_tui.app import FollowupApp
     from followup_tui.config import Config
-    from followup_tui.screens.queue_screen import QueueScreen
-    from followup_tui.services.queue import QueueRow
-    from followup_tui.services.views import OrderDetail
+    from followup_tui.screens.orders.queue import QueueScreen
+    from followup_tui.services.orders.queue import QueueRow
+    from followup_tui.services.orders.views import OrderDetail
     from followup_tui.store.unit_of_work import StoreContext
 
 SIZE = (120, 35)
@@ -222,9 +222,9 @@ def _open(path: Path, actor: str, clock: Callable[[], datetime]) -> StoreContext
 
 def build_store(path: Path) -> dict[str, int]:
     """Fill a new store at ``path``; returns order number -> id."""
-    from followup_tui.services import order_flow
-    from followup_tui.services.checklist import order_checklist, waive_documents
-    from followup_tui.services.orders import create_order
+    from followup_tui.services.archive.checklist import order_checklist, waive_documents
+    from followup_tui.services.orders import flow as order_flow
+    from followup_tui.services.orders.entry import create_order
     from followup_tui.store import schema
 
     clock = StepClock()
@@ -288,8 +288,8 @@ class Desk:
         now: datetime = FIXED_NOW,
     ) -> FollowupApp:
         from followup_tui.app import make_app
-        from followup_tui.cli.desk_settings import DeskSettings
         from followup_tui.config import Config
+        from followup_tui.desk_settings import DeskSettings
         from followup_tui.i18n import use_language
         from followup_tui.store.location import parse_store
 
@@ -324,7 +324,7 @@ class Desk:
         return app
 
     def detail(self, order_no: str) -> OrderDetail:
-        from followup_tui.services.orders import find_order_id, get_order
+        from followup_tui.services.orders.entry import find_order_id, get_order
 
         ctx = self.store()
         order_id = self.ids.get(order_no) or find_order_id(ctx, order_no)
@@ -334,7 +334,7 @@ class Desk:
         return self.detail(order_no).order.status
 
     def statuses(self) -> dict[str, str]:
-        from followup_tui.services.queue import OrderWindow, QueueQuery
+        from followup_tui.services.orders.queue import OrderWindow, QueueQuery
         from followup_tui.store.location import parse_store
         from followup_tui.store.window_reader import WindowReader
 
@@ -373,7 +373,7 @@ async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
 
 
 def _footer_ready(app: Any) -> bool:
-    from followup_tui.screens.queue_screen import QueueScreen
+    from followup_tui.screens.orders.queue import QueueScreen
 
     if not isinstance(app.screen, QueueScreen):
         return True
@@ -419,7 +419,7 @@ def screen_text(app: App[Any]) -> str:
 
 
 def queue(app: App[Any]) -> QueueScreen:
-    from followup_tui.screens.queue_screen import QueueScreen
+    from followup_tui.screens.orders.queue import QueueScreen
 
     screen = app.screen
     assert isinstance(screen, QueueScreen), f"expected the queue, got {screen!r}"

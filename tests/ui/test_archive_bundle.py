@@ -11,7 +11,7 @@ from test_archive_screen import file_docs, open_archive
 from textual.pilot import Pilot
 
 from followup_tui.config import Config
-from followup_tui.screens.prompt import PromptScreen
+from followup_tui.screens.shared.prompt import PromptScreen
 
 
 async def answer(pilot: Pilot[Any], text: str) -> None:
@@ -58,7 +58,7 @@ def test_b_writes_the_orders_audit_bundle(desk: Desk) -> None:
 
 
 def test_w_waives_missing_documents_only_for_a_supervisor(desk: Desk) -> None:
-    from followup_tui.services.checklist import order_checklist
+    from followup_tui.services.archive.checklist import order_checklist
 
     file_docs(desk, desk.folder / "incoming")
     order_id = desk.ids["PO-2026-00001"]

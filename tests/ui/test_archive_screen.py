@@ -16,7 +16,7 @@ from desk_kit import ACME, FIXED_NOW, Desk, move_to, press, screen_text, settle,
 from textual.pilot import Pilot
 
 from followup_tui.commands.archive_commands import ARCHIVE_ENTRIES
-from followup_tui.screens.archive_screen import ArchiveScreen
+from followup_tui.screens.archive.archive import ArchiveScreen
 
 QC_TEXT = "质检报告 QC report\n外观检查：色差明显，三箱纸箱破损。\nAQL 2.5 抽检 200 件。\n"
 PACKING_TEXT = "装箱单 Packing list\n箱数 20 cartons, gross weight 480 kg.\n"
@@ -29,7 +29,7 @@ MAIL_TEXT = (
 def file_docs(desk: Desk, folder: Path) -> dict[str, Path]:
     """A QC report with 色差 and a packing list for PO-2026-00001, and an e-mail for
     PO-2026-00004; returns the written files by name."""
-    from followup_tui.services.archive import file_documents
+    from followup_tui.services.archive.filing import file_documents
 
     folder.mkdir(exist_ok=True)
     files = {
@@ -207,9 +207,10 @@ def test_every_archive_entry_is_an_action_and_the_palette_finds_it(desk: Desk) -
     async def body(pilot: Pilot[Any]) -> None:
         screen = await open_archive(pilot)
         seen["missing"] = [
-            entry.action for entry in ARCHIVE_ENTRIES
+            entry.action
+            for entry in ARCHIVE_ENTRIES
             if not hasattr(screen, f"action_{entry.action_name()}")
-        ]  # fmt: skip
+        ]
         await press(pilot, "ctrl+p")
         await type_text(pilot, "Archive: export")
         await pilot.pause(0.3)
@@ -255,7 +256,7 @@ def test_attach_moves_the_document_to_another_order(desk: Desk) -> None:
 
 
 def test_the_file_picker_files_marked_files_for_the_order(desk: Desk) -> None:
-    from followup_tui.screens.file_picker import FilePickerScreen
+    from followup_tui.screens.archive.file_picker import FilePickerScreen
 
     folder = desk.folder / "new"
     folder.mkdir()

@@ -16,7 +16,7 @@ from desk_kit import SIZE, Desk, press, settle
 from test_archive_screen import file_docs, wait_for_search
 from textual.pilot import Pilot
 
-from followup_tui.screens.archive_screen import ArchiveScreen
+from followup_tui.screens.archive.archive import ArchiveScreen
 
 Compare = Callable[..., bool]
 

@@ -21,9 +21,9 @@ from test_palette import open_palette, run_command, search
 from textual.pilot import Pilot
 
 from followup_tui.commands.complaint_commands import ANALYSIS_ENTRIES, TRIAGE_ENTRIES
-from followup_tui.screens.complaint_analysis_screen import ComplaintAnalysisScreen, cell_texts
-from followup_tui.screens.complaint_screen import ComplaintQueueScreen
-from followup_tui.services.complaint_analysis import ComplaintAnalysis
+from followup_tui.screens.complaints.analysis import ComplaintAnalysisScreen, cell_texts
+from followup_tui.screens.complaints.triage import ComplaintQueueScreen
+from followup_tui.services.complaints.analysis import ComplaintAnalysis
 
 DEFAULT_START, DEFAULT_END = date(2026, 8, 30), date(2026, 11, 28)
 #: An open order of the customer whose name looks like markup (serial 19).
@@ -33,7 +33,7 @@ MARKUP_ORDER = "PO-2026-00019"
 def file_cases(desk: Desk) -> None:
     """Two quality complaints (one with a recorded cause), one late delivery, one of
     them from the customer whose name is markup-like."""
-    from followup_tui.services.complaints import (
+    from followup_tui.services.complaints.steps import (
         ComplaintDraft,
         acknowledge_complaint,
         create_complaint,
@@ -66,7 +66,7 @@ def file_cases(desk: Desk) -> None:
 
 
 def expected(desk: Desk, start: date, end: date) -> ComplaintAnalysis:
-    from followup_tui.services.complaint_analysis import analyse
+    from followup_tui.services.complaints.analysis import analyse
 
     return analyse(desk.store(), start, end, FIXED_NOW)
 

@@ -20,11 +20,11 @@ from textual.widgets import Input, Select, TextArea
 
 from followup_tui.commands.complaint_commands import CASE_ENTRIES, QUEUE_ENTRIES, TRIAGE_ENTRIES
 from followup_tui.config import Config
-from followup_tui.screens.complaint_actions import MUTATING_ACTIONS
-from followup_tui.screens.complaint_detail import ComplaintDetailScreen
-from followup_tui.screens.complaint_form_base import CaseForm
-from followup_tui.screens.complaint_screen import ComplaintQueueScreen
-from followup_tui.services.complaint_views import ComplaintDetail
+from followup_tui.screens.complaints.case_actions import MUTATING_ACTIONS
+from followup_tui.screens.complaints.detail import ComplaintDetailScreen
+from followup_tui.screens.complaints.form_base import CaseForm
+from followup_tui.screens.complaints.triage import ComplaintQueueScreen
+from followup_tui.services.complaints.views import ComplaintDetail
 
 #: Thursday 16:00 in Shanghai: three business hours before the desk's now, so a major
 #: complaint's two-hour acknowledgement is breached by an hour.
@@ -36,7 +36,7 @@ ORDINARY_ORDER = open_queue()[1].order_no
 def file_cases(desk: Desk) -> tuple[ComplaintDetail, ComplaintDetail]:
     """A major quality complaint received three business hours ago, and a fresh
     ordinary late-delivery one."""
-    from followup_tui.services.complaints import ComplaintDraft, create_complaint
+    from followup_tui.services.complaints.steps import ComplaintDraft, create_complaint
 
     store = desk.store()
     major = create_complaint(
@@ -61,7 +61,7 @@ def file_cases(desk: Desk) -> tuple[ComplaintDetail, ComplaintDetail]:
 
 
 def case(desk: Desk, case_id: int) -> ComplaintDetail:
-    from followup_tui.services.complaints import get_complaint
+    from followup_tui.services.complaints.steps import get_complaint
 
     return get_complaint(desk.store(), case_id)
 
@@ -136,7 +136,7 @@ def test_facets_and_the_customer_filter(desk: Desk) -> None:
 def test_a_refresh_keeps_the_cursor_on_its_case(desk: Desk) -> None:
     """Another clerk's change reaches the queue at the next poll; the cursor stays on
     the case it was on even when that case moves."""
-    from followup_tui.services.complaints import acknowledge_complaint
+    from followup_tui.services.complaints.steps import acknowledge_complaint
 
     major, ordinary = file_cases(desk)
     seen: dict[str, Any] = {}

@@ -18,7 +18,7 @@ from desk_kit import SIZE, Desk, open_queue, press, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
-from followup_tui.screens.complaint_screen import ComplaintQueueScreen
+from followup_tui.screens.complaints.triage import ComplaintQueueScreen
 
 Compare = Callable[..., bool]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -28,7 +28,7 @@ YESTERDAY_MORNING = datetime(2026, 11, 26, 1, 30, tzinfo=UTC)
 
 
 def file_cases(desk: Desk) -> None:
-    from followup_tui.services.complaints import (
+    from followup_tui.services.complaints.steps import (
         ComplaintDraft,
         create_complaint,
         pause_complaint,

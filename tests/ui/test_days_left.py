@@ -33,8 +33,8 @@ from textual.pilot import Pilot
 
 from followup_tui.app import FollowupApp
 from followup_tui.config import Config
-from followup_tui.domain.lifecycle import awaits_delivery
-from followup_tui.domain.orders import AT_RISK_DAYS, LineDraft, OrderDraft
+from followup_tui.domain.orders.lifecycle import awaits_delivery
+from followup_tui.domain.orders.rules import AT_RISK_DAYS, LineDraft, OrderDraft
 
 NEXT_YEAR_ORDER = "PO-2027-00001"
 NEXT_YEAR_DUE = date(2027, 1, 15)
@@ -64,7 +64,7 @@ def expected_cell(offset: int) -> str:
 
 
 def add_next_year_order(desk: Desk) -> None:
-    from followup_tui.services.orders import create_order
+    from followup_tui.services.orders.entry import create_order
 
     create_order(
         desk.store(LINA),

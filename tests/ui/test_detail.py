@@ -22,8 +22,8 @@ from desk_kit import (
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from followup_tui.screens.order_detail import OrderDetailScreen
-from followup_tui.screens.order_form import OrderFormScreen
+from followup_tui.screens.orders.detail import OrderDetailScreen
+from followup_tui.screens.orders.form import OrderFormScreen
 
 FIRST = "PO-2026-00001"  # two notes, advanced once; see desk_kit.build_store
 TWO_LINES = "PO-2026-00006"

@@ -9,7 +9,7 @@ import pytest
 from desk_kit import Desk, messages, order_nos, press, queue, screen_text
 from textual.pilot import Pilot
 
-from followup_tui.screens.first_run import FirstRunScreen
+from followup_tui.screens.shared.first_run import FirstRunScreen
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_escape_on_the_first_screen_quits(new_desk: Desk) -> None:
 
 
 def test_the_demo_fills_the_queue(new_desk: Desk) -> None:
-    pytest.importorskip("followup_tui.services.demo")
+    pytest.importorskip("followup_tui.demo.dataset")
 
     async def body(pilot: Pilot[Any]) -> None:
         app = pilot.app

@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 
 from followup_tui.domain.calendar import BusinessCalendar, load_calendar
 from followup_tui.i18n import current_language, use_language
-from followup_tui.services.timeline_views import MilestoneBar, TimelineOrder
+from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
 from followup_tui.widgets.gantt import GanttView
 from followup_tui.widgets.gantt_render import (
     PROMISED_GLYPH,

@@ -22,9 +22,9 @@ from desk_kit import (
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
-from followup_tui.screens.conflict import ConflictScreen
-from followup_tui.screens.order_form import OrderFormScreen
-from followup_tui.services.orders import draft_from_order, edit_order
+from followup_tui.screens.orders.conflict import ConflictScreen
+from followup_tui.screens.orders.form import OrderFormScreen
+from followup_tui.services.orders.entry import draft_from_order, edit_order
 
 
 def form(pilot: Pilot[Any]) -> OrderFormScreen:

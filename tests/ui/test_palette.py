@@ -26,9 +26,9 @@ from followup_tui.commands.desk_commands import DESK_ENTRIES
 from followup_tui.commands.order_commands import ORDER_ENTRIES
 from followup_tui.commands.palette import PaletteEntry
 from followup_tui.config import Config, SavedView
-from followup_tui.domain.lifecycle import OrderStatus
+from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.i18n import load_catalog, t
-from followup_tui.screens.queue_actions import MUTATING_ACTIONS
+from followup_tui.screens.orders.queue_actions import MUTATING_ACTIONS
 from followup_tui.widgets.virtual_table import VirtualTable
 
 ALL_ENTRIES: tuple[PaletteEntry, ...] = (*ORDER_ENTRIES, *DESK_ENTRIES)

@@ -34,9 +34,9 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from followup_tui.domain.lifecycle import OrderStatus
-from followup_tui.domain.orders import LineDraft, OrderDraft
-from followup_tui.screens.prompt import ChoiceScreen, PromptScreen
+from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.domain.orders.rules import LineDraft, OrderDraft
+from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
 from followup_tui.widgets.virtual_table import VirtualTable
 
 HUAQIANG = {spec.order_no for spec in SPECS if "华强" in spec.customer and spec.is_open}
@@ -402,7 +402,7 @@ class TestSingleWorkflows:
 
 class TestLiveRefresh:
     def _insert(self, desk: Desk, serial: int, due: date) -> None:
-        from followup_tui.services.orders import create_order
+        from followup_tui.services.orders.entry import create_order
 
         create_order(
             desk.store(LINA),

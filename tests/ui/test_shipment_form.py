@@ -14,15 +14,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Select
 
 from followup_tui.commands.timeline_commands import TIMELINE_ENTRIES
-from followup_tui.screens.shipment_form import (
+from followup_tui.screens.timeline.shipment_form import (
     MODES,
     ShipmentDraft,
     ShipmentFormScreen,
     check_shipment,
 )
-from followup_tui.screens.timeline_actions import MUTATING_ACTIONS
-from followup_tui.screens.timeline_screen import TimelineScreen
-from followup_tui.services.timeline_events import SHIP_MODES, add_shipment, list_shipments
+from followup_tui.screens.timeline.timeline import TimelineScreen
+from followup_tui.screens.timeline.timeline_actions import MUTATING_ACTIONS
+from followup_tui.services.timeline.events import SHIP_MODES, add_shipment, list_shipments
 from followup_tui.widgets.gantt import GanttView
 
 TWO_LINES = "PO-2026-00006"  # an open order in production with a second line of 10 cartons
@@ -235,9 +235,13 @@ def test_the_form_offers_the_services_modes() -> None:
 
 def test_check_shipment_collects_every_problem_and_keeps_empty_lines_off() -> None:
     draft, problems = check_shipment(
-        {1: "", 2: "x"}, carrier=" ", mode="sea", tracking_no="", etd_text="2026-12-05",
+        {1: "", 2: "x"},
+        carrier=" ",
+        mode="sea",
+        tracking_no="",
+        etd_text="2026-12-05",
         eta_text="2026-12-01",
-    )  # fmt: skip
+    )
     assert draft is None
     assert [(p.key, p.field) for p in problems] == [
         ("error.required", "carrier"),
@@ -245,9 +249,13 @@ def test_check_shipment_collects_every_problem_and_keeps_empty_lines_off() -> No
         ("error.not_a_number", "lines[2]"),
     ]
     draft, problems = check_shipment(
-        {1: " 5 ", 2: ""}, carrier=" COSCO ", mode="air", tracking_no=" T1 ", etd_text="",
+        {1: " 5 ", 2: ""},
+        carrier=" COSCO ",
+        mode="air",
+        tracking_no=" T1 ",
+        etd_text="",
         eta_text="",
-    )  # fmt: skip
+    )
     assert problems == []
     assert draft == ShipmentDraft("COSCO", "air", "T1", None, None, {1: "5"})
     _draft, problems = check_shipment(

@@ -17,7 +17,7 @@ from desk_kit import LINA, SIZE, Desk, move_to, open_queue, press, settle, type_
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from followup_tui.services.orders import draft_from_order, edit_order
+from followup_tui.services.orders.entry import draft_from_order, edit_order
 
 Compare = Callable[..., bool]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]

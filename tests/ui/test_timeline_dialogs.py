@@ -33,16 +33,16 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 
 from followup_tui.commands.review_commands import REVIEW_ENTRIES
-from followup_tui.domain.contingency import load_contingency
-from followup_tui.domain.disruptions import ExceptionDraft, ExceptionKind
 from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.timeline.contingency import load_contingency
+from followup_tui.domain.timeline.disruptions import ExceptionDraft, ExceptionKind
 from followup_tui.i18n import load_catalog
-from followup_tui.screens.contingency_screen import ContingencyScreen
-from followup_tui.screens.exception_form import ExceptionFormScreen, read_impact_days
-from followup_tui.screens.notice_screen import NoticeScreen
-from followup_tui.screens.review_screen import MAX_WEEKS, ReviewScreen
-from followup_tui.services.timeline_review import GroupBy
-from followup_tui.services.timeline_views import MilestoneBar, TimelineOrder
+from followup_tui.screens.timeline.contingency import ContingencyScreen
+from followup_tui.screens.timeline.exception_form import ExceptionFormScreen, read_impact_days
+from followup_tui.screens.timeline.notice import NoticeScreen
+from followup_tui.screens.timeline.review import MAX_WEEKS, ReviewScreen
+from followup_tui.services.timeline.review import GroupBy
+from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
 
 SIZE = (120, 35)
 MILESTONES = (("production", "production"), ("qc", "QC"), ("shipping", "shipping"))

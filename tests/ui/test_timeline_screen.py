@@ -10,8 +10,8 @@ from desk_kit import Desk, press, screen_text, settle
 from textual.pilot import Pilot
 
 from followup_tui.commands.timeline_commands import TIMELINE_ENTRIES
-from followup_tui.screens.notice_screen import NoticeScreen
-from followup_tui.screens.timeline_screen import TimelineScreen
+from followup_tui.screens.timeline.notice import NoticeScreen
+from followup_tui.screens.timeline.timeline import TimelineScreen
 from followup_tui.widgets.gantt import GanttView
 
 

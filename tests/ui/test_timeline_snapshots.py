@@ -16,7 +16,7 @@ from desk_kit import SIZE, Desk, press, settle
 from textual.pilot import Pilot
 
 from followup_tui.config import Config
-from followup_tui.screens.timeline_screen import TimelineScreen
+from followup_tui.screens.timeline.timeline import TimelineScreen
 from followup_tui.widgets.gantt import GanttView
 
 Compare = Callable[..., bool]

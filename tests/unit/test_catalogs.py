@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import followup_tui
-from followup_tui.domain.lifecycle import OrderStatus
+from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.i18n import LANGUAGES, load_catalog
 
 SRC = Path(followup_tui.__file__).parent

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from followup_tui.cli import main
-from followup_tui.cli.desk_settings import public_store, resolve_settings
 from followup_tui.cli.output import decimal_text, printable
+from followup_tui.desk_settings import public_store, resolve_settings
 from followup_tui.store.location import parse_store
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "followup_tui"
@@ -49,10 +49,28 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def add_order(capsys: pytest.CaptureFixture[str], *extra: str) -> str:
     code, out, err = run(
-        capsys, "order", "add", "--customer", "Acme GmbH", "--product", "Cable set K2",
-        "--quantity", "5000", "--unit", "pcs", "--price", "1.25", "--currency", "EUR",
-        "--order-date", "2026-01-05", "--requested", "2026-03-01", "--json", *extra,
-    )  # fmt: skip
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        "Acme GmbH",
+        "--product",
+        "Cable set K2",
+        "--quantity",
+        "5000",
+        "--unit",
+        "pcs",
+        "--price",
+        "1.25",
+        "--currency",
+        "EUR",
+        "--order-date",
+        "2026-01-05",
+        "--requested",
+        "2026-03-01",
+        "--json",
+        *extra,
+    )
     assert code == 0, err
     return str(json.loads(out)["order_no"])
 
@@ -156,8 +174,20 @@ def test_an_unreadable_store_is_one_sentence_not_a_traceback(
 ) -> None:
     garbage = home / "garbage.db"
     garbage.write_bytes(b"this is not a database, just text " * 200)
-    for argv in (["order", "list"], ["order", "add", "--customer", "x", "--requested",
-                 "2030-01-01", "--line", "p||1|pcs|1|CNY"], ["db", "check"]):  # fmt: skip
+    for argv in (
+        ["order", "list"],
+        [
+            "order",
+            "add",
+            "--customer",
+            "x",
+            "--requested",
+            "2030-01-01",
+            "--line",
+            "p||1|pcs|1|CNY",
+        ],
+        ["db", "check"],
+    ):
         code, _, err = run(capsys, "--db", str(garbage), *argv)
         assert code == 1, argv
         assert err.startswith(f"followup: Cannot open the store {garbage}"), err
@@ -174,9 +204,17 @@ def test_locate_json_reports_without_creating_anything(
     assert code == 0
     report = json.loads(out)
     assert set(report) == {
-        "config", "config_exists", "config_error", "data_dir", "data_dir_exists", "store",
-        "store_kind", "store_source", "store_exists", "language",
-    }  # fmt: skip
+        "config",
+        "config_exists",
+        "config_error",
+        "data_dir",
+        "data_dir_exists",
+        "store",
+        "store_kind",
+        "store_source",
+        "store_exists",
+        "language",
+    }
     assert report["config"] == str(home / "config" / "config.toml")
     assert report["config_exists"] is False
     assert report["store"] == str(home / "data" / "desk.db")
@@ -319,14 +357,20 @@ def test_db_backup_of_a_server_points_to_pg_dump_and_hides_the_password(
 
 
 def test_demo_fills_the_store(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("followup_tui.services.demo")
+    pytest.importorskip("followup_tui.demo.dataset")
     code, out, err = run(capsys, "demo", "--orders", "20", "--seed", "3", "--json")
     assert code == 0, err
     summary = json.loads(out)
     assert summary["orders"] == 20
     assert set(summary) == {
-        "customers", "products", "suppliers", "orders", "lines", "notes", "seconds",
-    }  # fmt: skip
+        "customers",
+        "products",
+        "suppliers",
+        "orders",
+        "lines",
+        "notes",
+        "seconds",
+    }
     code, out, _ = run(capsys, "order", "list", "--status", "all", "--limit", "100", "--json")
     assert len(json.loads(out)) == 20
 

@@ -56,8 +56,14 @@ def test_first_load_writes_a_private_commented_default_file(path: Path) -> None:
     assert any("主管" in line for line in comments)
     lines = text.splitlines()
     for key in (
-        "language", "timezone", "refresh_seconds", "calendar", "store", "supervisors", "keymap",
-    ):  # fmt: skip
+        "language",
+        "timezone",
+        "refresh_seconds",
+        "calendar",
+        "store",
+        "supervisors",
+        "keymap",
+    ):
         # every key (store is commented out) sits right under its explanation
         at = next(i for i, line in enumerate(lines) if line.lstrip("#[ ").startswith(key))
         assert lines[at - 1].startswith("#"), key
@@ -399,13 +405,23 @@ def test_config_to_dict_is_json_and_round_trips() -> None:
     )
     data = json.loads(json.dumps(config_to_dict(config)))
     assert set(data) == {
-        "language", "timezone", "refresh_seconds", "calendar", "store", "supervisors", "keymap",
+        "language",
+        "timezone",
+        "refresh_seconds",
+        "calendar",
+        "store",
+        "supervisors",
+        "keymap",
         "views",
-    }  # fmt: skip
+    }
     assert data["supervisors"] == ["wf"]
     assert data["views"]["mine"] == {
-        "status": "open", "owner": "me", "sort": "due_date", "descending": False, "filter": "",
-    }  # fmt: skip
+        "status": "open",
+        "owner": "me",
+        "sort": "due_date",
+        "descending": False,
+        "filter": "",
+    }
     assert json.loads(json.dumps(config_to_dict(Config())))["language"] is None
     assert config_from_dict(data) == config
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from followup_tui.domain.calendar import load_calendar
-from followup_tui.domain.contingency import (
+from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.timeline.contingency import (
     CONTINGENCY_FILE,
     Action,
     ContingencyLibrary,
@@ -18,8 +19,7 @@ from followup_tui.domain.contingency import (
     follow_up_actions,
     load_contingency,
 )
-from followup_tui.domain.disruptions import PARTIES, ExceptionKind
-from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.timeline.disruptions import PARTIES, ExceptionKind
 
 CN = load_calendar("cn-mainland")
 MON_FRI = load_calendar("mon-fri")

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from followup_tui.domain.disruptions import (
+from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.timeline.disruptions import (
     CAUSE_LIMIT,
     IMPACT_DAYS_MAX,
     PARTIES,
@@ -19,7 +20,6 @@ from followup_tui.domain.disruptions import (
     usual_party,
     validate_exception,
 )
-from followup_tui.domain.errors import FollowupError
 from followup_tui.i18n import LANGUAGES, load_catalog
 
 GOOD = ExceptionDraft(

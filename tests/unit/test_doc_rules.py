@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.domain.doc_rules import (
+from followup_tui.domain.archive.doc_rules import (
     DOCUMENT_KINDS,
     DOCUMENT_RULES_FILE,
     crosses_shipping,
@@ -88,8 +88,10 @@ def test_a_company_file_replaces_the_shipped_rules(tmp_path: Path) -> None:
     ("text", "entry"),
     [
         ('[[rule]]\nkey = "a"\nrequires = ["bill_of_landing"]\n', "rule[1].requires[1]"),
-        (RULE + '[[rule]]\nkey = "b"\nincoterms = ["FOBB"]\nrequires = ["insurance"]\n',
-         "rule[2].incoterms[1]"),
+        (
+            RULE + '[[rule]]\nkey = "b"\nincoterms = ["FOBB"]\nrequires = ["insurance"]\n',
+            "rule[2].incoterms[1]",
+        ),
         ('[[rule]]\nkey = "a"\nscope = "abroad"\nrequires = ["insurance"]\n', "rule[1].scope"),
         ('[[rule]]\nkey = "a"\nrequires = []\n', "rule[1].requires"),
         ('[[rule]]\nkey = "a"\nrequire = ["insurance"]\n', "rule[1].require"),
@@ -99,7 +101,7 @@ def test_a_company_file_replaces_the_shipped_rules(tmp_path: Path) -> None:
         ("[settings]\n", "rule"),
         ("rule = [", "toml"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_rules_file_is_refused_naming_file_and_entry(text: str, entry: str) -> None:
     with pytest.raises(FollowupError) as caught:
         document_rules_from_text(text, "/etc/company/document_rules.toml")

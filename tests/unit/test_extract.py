@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.domain.documents import (
+from followup_tui.domain.archive.documents import (
     extract_fields,
     guess_kind,
     kinds_from_text,
     load_document_kinds,
 )
 from followup_tui.domain.errors import FollowupError
-from followup_tui.services.extract import date_in_text, decode_text, extract_text
+from followup_tui.services.archive.extract import date_in_text, decode_text, extract_text
 
 
 def pdf_with_text(text: str) -> bytes:
@@ -133,8 +133,9 @@ def test_email_subject_headers_and_text_part(tmp_path: Path) -> None:
     message["To"] = "buyer@example.com"
     message["Date"] = "Fri, 20 Nov 2026 10:00:00 +0800"
     message.set_content("您好，附件是验货报告，色差在允许范围内。")
-    message.add_attachment(b"\x00\x01", maintype="application", subtype="octet-stream",
-                           filename="photo.bin")  # fmt: skip
+    message.add_attachment(
+        b"\x00\x01", maintype="application", subtype="octet-stream", filename="photo.bin"
+    )
     path = tmp_path / "mail.eml"
     path.write_bytes(bytes(message))
     got = extract_text(path)
@@ -193,13 +194,15 @@ def test_company_table_overrides_and_extends(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "entry"),
     [
-        ('[[kind]]\nkey = "a"\ntitle = { zh_CN = "甲", en = "A" }\nname_patterns = ["("]\n',
-         "kind[1].name_patterns[1]"),
+        (
+            '[[kind]]\nkey = "a"\ntitle = { zh_CN = "甲", en = "A" }\nname_patterns = ["("]\n',
+            "kind[1].name_patterns[1]",
+        ),
         ('[[kind]]\nkey = "Bad"\ntitle = { zh_CN = "甲", en = "A" }\n', "kind[1].key"),
         ('[[kind]]\nkey = "a"\ntitle = { zh_CN = "甲" }\n', "kind[1].title"),
         ('[[kind]]\nkey = "a"\ntitle = { zh_CN = "甲", en = "A" }\ncolour = 1\n', "kind[1].colour"),
     ],
-)  # fmt: skip
+)
 def test_bad_kinds_are_refused_naming_the_entry(text: str, entry: str) -> None:
     with pytest.raises(FollowupError) as caught:
         kinds_from_text(text, "company.toml")

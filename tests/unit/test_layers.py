@@ -47,8 +47,8 @@ def imported_after(modules: list[str]) -> set[str]:
 
 
 def test_the_module_lists_are_real() -> None:
-    assert "followup_tui.domain.lifecycle" in modules_of("followup_tui.domain")
-    assert "followup_tui.services.order_flow" in modules_of("followup_tui.services")
+    assert "followup_tui.domain.orders.lifecycle" in modules_of("followup_tui.domain")
+    assert "followup_tui.services.orders.flow" in modules_of("followup_tui.services")
     assert "followup_tui.store.unit_of_work" in modules_of("followup_tui.store")
 
 
@@ -75,7 +75,7 @@ def test_services_and_store_do_not_import_textual(package: str) -> None:
 def test_the_first_rows_path_imports_no_sqlalchemy() -> None:
     loaded = imported_after(
         [
-            "followup_tui.services.queue",
+            "followup_tui.services.orders.queue",
             "followup_tui.store.window_reader",
             "followup_tui.store.schema_version",
         ]

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.lifecycle import (
+from followup_tui.domain.orders.lifecycle import (
     OPEN_STATUSES,
     PIPELINE,
     TERMINAL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from followup_tui.screens.order_form_model import (
+from followup_tui.screens.orders.form_model import (
     FormValues,
     blank_values,
     build_draft,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from followup_tui.domain.calendar import BusinessCalendar, load_calendar
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.orders import (
+from followup_tui.domain.orders.rules import (
     AT_RISK_DAYS,
     LineDraft,
     OrderDraft,
@@ -314,9 +314,7 @@ def test_days_left_counts_business_days_across_weekends(
         (date(2026, 9, 21), date(2026, 9, 18), 2),
     ],
 )
-def test_days_left_follows_holidays_and_make_up_days(
-    due: date, today: date, expected: int
-) -> None:
+def test_days_left_follows_holidays_and_make_up_days(due: date, today: date, expected: int) -> None:
     assert days_left(due, today, CN) == expected
     assert days_left(due, today, MON_FRI) != expected  # the calendar really mattered
 
@@ -389,4 +387,3 @@ def test_urgency_never_gets_better_as_the_due_date_nears(due: date) -> None:
         return urgency(d, FRIDAY, days_left(d, FRIDAY, MON_FRI), open_order=True)
 
     assert order.index(level(due)) <= order.index(level(due + timedelta(days=1)))
-

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from followup_tui.domain.calendar import BusinessCalendar, load_calendar
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.milestones import (
+from followup_tui.domain.timeline.milestones import (
     Link,
     LinkKind,
     MilestoneStatus,
@@ -30,7 +30,7 @@ from followup_tui.domain.milestones import (
     Template,
     load_template,
 )
-from followup_tui.domain.schedule import (
+from followup_tui.domain.timeline.schedule import (
     MilestoneState,
     Plan,
     add_link,

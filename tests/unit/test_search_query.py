@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup_tui.domain.search_query import fts_string, parse_query, short_tokens
+from followup_tui.domain.archive.search_query import fts_string, parse_query, short_tokens
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_any_query_is_valid_fts5(raw: str) -> None:
     ],
 )
 def test_short_terms_as_phrases(text: str, phrase: str) -> None:
-    from followup_tui.domain.search_query import Term
+    from followup_tui.domain.archive.search_query import Term
 
     assert Term(text, "short").cjk == phrase
 

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, load_calendar
-from followup_tui.domain.sla import (
+from followup_tui.domain.complaints.sla import (
     ClockPlan,
     Level,
     Pause,
@@ -29,7 +29,7 @@ from followup_tui.domain.sla import (
     satisfaction_due,
     time_left,
 )
-from followup_tui.domain.sla_policy import Basis, ClockKind, Target, load_policy
+from followup_tui.domain.complaints.sla_policy import Basis, ClockKind, Target, load_policy
 
 SH = ZoneInfo("Asia/Shanghai")
 CN = load_calendar("cn-mainland")

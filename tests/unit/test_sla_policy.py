@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.sla import (
+from followup_tui.domain.complaints.sla import (
     COMPLAINT_TRANSITIONS,
     ComplaintStatus,
     Level,
@@ -23,7 +22,7 @@ from followup_tui.domain.sla import (
     parse_complaint_status,
     reopens_case,
 )
-from followup_tui.domain.sla_policy import (
+from followup_tui.domain.complaints.sla_policy import (
     RESPONSIBLE_PARTIES,
     SLA_POLICY_FILE,
     Basis,
@@ -38,6 +37,7 @@ from followup_tui.domain.sla_policy import (
     policy_from_text,
     suggest_grade,
 )
+from followup_tui.domain.errors import FollowupError
 from followup_tui.i18n import LANGUAGES, load_catalog
 
 SHIPPED = load_policy()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.milestones import (
+from followup_tui.domain.timeline.milestones import (
     Link,
     LinkKind,
     Party,

@@ -27,9 +27,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
-from followup_tui.cli.desk_settings import DeskSettings, Invocation, resolve_settings
 from followup_tui.cli.parser import build_parser, early_options
 from followup_tui.config import ConfigError, load_config
+from followup_tui.desk_settings import DeskSettings, Invocation, resolve_settings
 from followup_tui.domain.errors import FollowupError
 from followup_tui.i18n import LANGUAGES, choose_language, t, use_language
 
@@ -50,7 +50,7 @@ def _early_language(argv: list[str], environ: Mapping[str, str]) -> None:
     file gets repaired), so a file that does not load counts as "no language set" here;
     the commands that need the file report the error properly later.
     """
-    from followup_tui.cli.desk_settings import settings_path
+    from followup_tui.desk_settings import settings_path
 
     early = early_options(argv)
     configured: str | None = early.lang if early.lang in LANGUAGES else None

@@ -29,7 +29,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from followup_tui.cli.desk_settings import (
+from followup_tui.cli.orders import missing_store
+from followup_tui.cli.output import cell, console, key_values, print_json
+from followup_tui.config import Config, ConfigError, data_dir, get_config_value, load_config
+from followup_tui.desk_settings import (
     DeskSettings,
     Invocation,
     choose_store,
@@ -37,9 +40,6 @@ from followup_tui.cli.desk_settings import (
     public_store,
     settings_path,
 )
-from followup_tui.cli.orders import missing_store
-from followup_tui.cli.output import cell, console, key_values, print_json
-from followup_tui.config import Config, ConfigError, data_dir, get_config_value, load_config
 from followup_tui.domain.errors import FollowupError
 from followup_tui.i18n import t
 from followup_tui.store.location import parse_store
@@ -252,9 +252,9 @@ def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
 def run_demo(run: Invocation) -> int:
     """Fill the store with the demo data set, so a new desk has something to show."""
     try:
-        from followup_tui.services.demo import load_demo
+        from followup_tui.demo.dataset import load_demo
     except ModuleNotFoundError as error:
-        if error.name != "followup_tui.services.demo":
+        if error.name != "followup_tui.demo.dataset":
             raise
         raise FollowupError("cli.demo.unavailable") from None
     from followup_tui.store import schema

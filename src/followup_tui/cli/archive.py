@@ -32,7 +32,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from followup_tui.cli.desk_settings import DeskSettings, Invocation
 from followup_tui.cli.orders import open_for_read, open_for_write
 from followup_tui.cli.output import (
     cell,
@@ -42,18 +41,19 @@ from followup_tui.cli.output import (
     print_json,
     printable,
 )
+from followup_tui.desk_settings import DeskSettings, Invocation
 from followup_tui.i18n import t
 
 if TYPE_CHECKING:
-    from followup_tui.domain.documents import DocumentKinds
-    from followup_tui.services.archive_views import DocumentView, FileResult
+    from followup_tui.domain.archive.documents import DocumentKinds
+    from followup_tui.services.archive.views import DocumentView, FileResult
 
 EXIT_REFUSED = 1
 
 
 def desk_kinds(settings: DeskSettings) -> DocumentKinds:
     """The shipped kinds with the company's copy next to the settings file applied."""
-    from followup_tui.domain.documents import DOCUMENT_KINDS_FILE, load_document_kinds
+    from followup_tui.domain.archive.documents import DOCUMENT_KINDS_FILE, load_document_kinds
 
     return load_document_kinds(settings.config_path.parent / DOCUMENT_KINDS_FILE)
 
@@ -84,7 +84,7 @@ def _message(result: FileResult) -> str:
 
 
 def run_add(run: Invocation) -> int:
-    from followup_tui.services.archive import file_documents
+    from followup_tui.services.archive.filing import file_documents
 
     args = run.args
     settings = run.settings()
@@ -184,7 +184,7 @@ def _print_document(view: DocumentView, kinds: DocumentKinds, settings: DeskSett
 
 
 def run_show(run: Invocation) -> int:
-    from followup_tui.services.archive import get_document
+    from followup_tui.services.archive.filing import get_document
 
     settings = run.settings()
     kinds = desk_kinds(settings)
@@ -201,7 +201,7 @@ def run_show(run: Invocation) -> int:
 
 
 def run_refile(run: Invocation) -> int:
-    from followup_tui.services.archive import refile_document
+    from followup_tui.services.archive.filing import refile_document
 
     args = run.args
     settings = run.settings()
@@ -233,7 +233,7 @@ def run_refile(run: Invocation) -> int:
 
 
 def run_export(run: Invocation) -> int:
-    from followup_tui.services.archive import export_document
+    from followup_tui.services.archive.filing import export_document
 
     args = run.args
     ctx = open_for_read(run.settings())

@@ -21,18 +21,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from followup_tui.cli.desk_settings import DeskSettings, Invocation
 from followup_tui.cli.orders import open_for_read, open_for_write
 from followup_tui.cli.output import cell, console, print_json
+from followup_tui.desk_settings import DeskSettings, Invocation
 from followup_tui.i18n import t
 
 if TYPE_CHECKING:
-    from followup_tui.domain.doc_rules import DocumentRules
-    from followup_tui.services.checklist import Checklist
+    from followup_tui.domain.archive.doc_rules import DocumentRules
+    from followup_tui.services.archive.checklist import Checklist
 
 
 def _rules(settings: DeskSettings) -> DocumentRules:
-    from followup_tui.domain.doc_rules import DOCUMENT_RULES_FILE, load_document_rules
+    from followup_tui.domain.archive.doc_rules import DOCUMENT_RULES_FILE, load_document_rules
 
     return load_document_rules(settings.config_path.parent / DOCUMENT_RULES_FILE)
 
@@ -60,7 +60,7 @@ def checklist_json(checklist: Checklist) -> dict[str, Any]:
 def _print_checklist(checklist: Checklist) -> None:
     from rich.table import Table
 
-    from followup_tui.services.checklist import kind_title
+    from followup_tui.services.archive.checklist import kind_title
 
     out = console()
     table = Table(title=cell(t("checklist.title", order=checklist.order_no)))
@@ -97,8 +97,8 @@ def _print_checklist(checklist: Checklist) -> None:
 
 
 def run_checklist(run: Invocation) -> int:
-    from followup_tui.services.checklist import order_checklist
-    from followup_tui.services.orders import find_order_id
+    from followup_tui.services.archive.checklist import order_checklist
+    from followup_tui.services.orders.entry import find_order_id
 
     settings = run.settings()
     rules = _rules(settings)
@@ -115,8 +115,8 @@ def run_checklist(run: Invocation) -> int:
 
 
 def run_waive(run: Invocation) -> int:
-    from followup_tui.services.checklist import kind_title, waive_documents
-    from followup_tui.services.orders import find_order_id
+    from followup_tui.services.archive.checklist import kind_title, waive_documents
+    from followup_tui.services.orders.entry import find_order_id
 
     ctx = open_for_write(run.settings())
     try:
@@ -132,8 +132,8 @@ def run_waive(run: Invocation) -> int:
 def run_bundle(run: Invocation) -> int:
     from pathlib import Path
 
-    from followup_tui.services.bundle import audit_bundle
-    from followup_tui.services.orders import find_order_id
+    from followup_tui.services.archive.bundle import audit_bundle
+    from followup_tui.services.orders.entry import find_order_id
 
     settings = run.settings()
     rules = _rules(settings)

@@ -43,7 +43,6 @@ from followup_tui.cli.complaints import (
     local,
     span_text,
 )
-from followup_tui.cli.desk_settings import Invocation, desk_today
 from followup_tui.cli.orders import open_for_read
 from followup_tui.cli.output import (
     cell,
@@ -54,10 +53,11 @@ from followup_tui.cli.output import (
     printable,
     table,
 )
+from followup_tui.desk_settings import Invocation, desk_today
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.orders import parse_date
+from followup_tui.domain.orders.rules import parse_date
 from followup_tui.i18n import t
-from followup_tui.services.complaint_analysis_text import (
+from followup_tui.services.complaints.analysis_text import (
     DEFAULT_DAYS,
     default_period,
     footer,
@@ -69,9 +69,9 @@ from followup_tui.services.complaint_analysis_text import (
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from followup_tui.domain.sla import Level
-    from followup_tui.services.complaint_analysis import ComplaintAnalysis, OpenSummary
-    from followup_tui.services.complaint_views import Alert, ComplaintDetail, ComplaintRow
+    from followup_tui.domain.complaints.sla import Level
+    from followup_tui.services.complaints.analysis import ComplaintAnalysis, OpenSummary
+    from followup_tui.services.complaints.views import Alert, ComplaintDetail, ComplaintRow
     from followup_tui.store.unit_of_work import StoreContext
 
 REPORT_WIDTH = 120
@@ -183,7 +183,7 @@ def print_alerts(
 
 
 def _clock_rows(row: ComplaintRow, now: datetime, ctx: StoreContext) -> Any:
-    from followup_tui.services.complaint_queue import clock_level
+    from followup_tui.services.complaints.queue import clock_level
 
     grid = table(
         [
@@ -298,7 +298,7 @@ def print_explanations(ctx: StoreContext, detail: ComplaintDetail) -> None:
     """Each clock's arming, pauses and resumes behind its due time, then the pauses."""
     from rich.text import Text
 
-    from followup_tui.services.complaint_clocks import explain_clock
+    from followup_tui.services.complaints.clocks import explain_clock
 
     out = console()
     out.print()
@@ -349,8 +349,10 @@ def render_text(ctx: StoreContext, result: ComplaintAnalysis) -> str:
         out.print(cell(t("cli.complaint_report.none")))
     for title, headers, rows in sections(ctx.sla, result) if result.total else ():
         right = [numeric_column(rows, i) for i in range(len(headers))]
-        grid = table([(h, "right" if r else "left") for h, r in zip(headers, right, strict=True)],
-                     title=title)  # fmt: skip
+        grid = table(
+            [(h, "right" if r else "left") for h, r in zip(headers, right, strict=True)],
+            title=title,
+        )
         for row in rows:
             grid.add_row(*(cell(value) for value in row))
         out.print()
@@ -385,7 +387,7 @@ def render_markdown(ctx: StoreContext, result: ComplaintAnalysis) -> str:
 
 def run_report_complaints(run: Invocation) -> int:
     from followup_tui.cli.complaints import as_of
-    from followup_tui.services.complaint_analysis import analyse, analysis_json
+    from followup_tui.services.complaints.analysis import analyse, analysis_json
 
     settings = run.settings(create_config=False)
     ctx = open_for_read(settings)

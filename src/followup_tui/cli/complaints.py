@@ -46,15 +46,15 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from followup_tui.cli.desk_settings import DeskSettings, Invocation
 from followup_tui.cli.orders import open_for_read, open_for_write
 from followup_tui.cli.output import cell, console, print_json
+from followup_tui.desk_settings import DeskSettings, Invocation
 from followup_tui.domain.errors import FollowupError
 from followup_tui.i18n import current_language, t
 
 if TYPE_CHECKING:
-    from followup_tui.domain.sla import Level
-    from followup_tui.services.complaint_views import (
+    from followup_tui.domain.complaints.sla import Level
+    from followup_tui.services.complaints.views import (
         Alert,
         ClockView,
         ComplaintDetail,
@@ -140,7 +140,7 @@ def category_title(ctx: StoreContext, key: str) -> str:
 
 
 def level_name(level: int) -> str:
-    from followup_tui.domain.sla import Level
+    from followup_tui.domain.complaints.sla import Level
 
     return Level(level).name.lower()
 
@@ -151,8 +151,8 @@ def level_name(level: int) -> str:
 def clock_left(clock: ClockView, now: datetime, ctx: StoreContext) -> timedelta | None:
     """Counted time left (negative: over), as ``alerts`` and the screen count it."""
     from followup_tui.domain.calendar import CalendarYearUnknown
-    from followup_tui.domain.sla import time_left
-    from followup_tui.services.complaint_clocks import plan_of
+    from followup_tui.domain.complaints.sla import time_left
+    from followup_tui.services.complaints.clocks import plan_of
 
     try:
         return time_left(plan_of(clock), now, ctx.calendar)
@@ -161,7 +161,7 @@ def clock_left(clock: ClockView, now: datetime, ctx: StoreContext) -> timedelta 
 
 
 def clock_json(clock: ClockView, now: datetime, ctx: StoreContext) -> dict[str, Any]:
-    from followup_tui.services.complaint_queue import clock_level
+    from followup_tui.services.complaints.queue import clock_level
 
     left = clock_left(clock, now, ctx)
     zone = ctx.timezone
@@ -182,7 +182,7 @@ def clock_json(clock: ClockView, now: datetime, ctx: StoreContext) -> dict[str, 
 def clock_cell(clock: ClockView | None, now: datetime, ctx: StoreContext) -> Any:
     """One clock as the triage screen draws it: ✓ met, ‼ -0:40 over, ! 2:05 near,
     ⏸ paused; a mark as well as a colour, so it reads in a mail too."""
-    from followup_tui.services.complaint_queue import clock_level
+    from followup_tui.services.complaints.queue import clock_level
 
     if clock is None:
         return cell(t("cli.complaint.no_clock"), style="dim")
@@ -222,14 +222,38 @@ def row_json(row: ComplaintRow, level: Level, now: datetime, ctx: StoreContext) 
 
 #: The case's own fields in ``complaint show --json``, after the list's keys.
 DETAIL_FIELDS: tuple[str, ...] = (
-    "contact", "description", "line_no", "suggested_grade", "grade_reason", "acknowledged_at",
-    "acknowledged_by", "plan_at", "closed_at", "escalated_at", "root_cause", "responsible_party",
-    "third_party_inspection", "evidence", "remedy_kind", "remedy_amount", "remedy_currency",
-    "remedy_note", "close_note", "satisfaction_due", "satisfaction_score", "satisfaction_comment",
-)  # fmt: skip
+    "contact",
+    "description",
+    "line_no",
+    "suggested_grade",
+    "grade_reason",
+    "acknowledged_at",
+    "acknowledged_by",
+    "plan_at",
+    "closed_at",
+    "escalated_at",
+    "root_cause",
+    "responsible_party",
+    "third_party_inspection",
+    "evidence",
+    "remedy_kind",
+    "remedy_amount",
+    "remedy_currency",
+    "remedy_note",
+    "close_note",
+    "satisfaction_due",
+    "satisfaction_score",
+    "satisfaction_comment",
+)
 PAUSE_FIELDS: tuple[str, ...] = (
-    "id", "reason", "note", "started_at", "ended_at", "paused_by", "resumed_by",
-)  # fmt: skip
+    "id",
+    "reason",
+    "note",
+    "started_at",
+    "ended_at",
+    "paused_by",
+    "resumed_by",
+)
 
 
 def _plain(value: Any, timezone: str) -> Any:
@@ -238,7 +262,7 @@ def _plain(value: Any, timezone: str) -> Any:
 
 
 def detail_json(detail: ComplaintDetail, now: datetime, ctx: StoreContext) -> dict[str, Any]:
-    from followup_tui.services.complaint_queue import row_level
+    from followup_tui.services.complaints.queue import row_level
 
     zone = ctx.timezone
     case = row_json(detail.row, row_level(detail.row, now), now, ctx)
@@ -265,7 +289,7 @@ def _report(run: Invocation, ctx: StoreContext, detail: ComplaintDetail, title: 
 
 
 def run_add(run: Invocation) -> int:
-    from followup_tui.services.complaints import ComplaintDraft, create_complaint
+    from followup_tui.services.complaints.steps import ComplaintDraft, create_complaint
 
     args = run.args
     settings = run.settings()
@@ -288,8 +312,9 @@ def run_add(run: Invocation) -> int:
         detail = create_complaint(ctx, draft)
         row = detail.row
         grade, category = grade_title(ctx, row.grade), category_title(ctx, row.category)
-        title = t("cli.complaint.created", id=row.id, order=row.order_no, grade=grade,
-                  category=category)  # fmt: skip
+        title = t(
+            "cli.complaint.created", id=row.id, order=row.order_no, grade=grade, category=category
+        )
         return _report(run, ctx, detail, title)
     finally:
         ctx.dispose()
@@ -297,7 +322,7 @@ def run_add(run: Invocation) -> int:
 
 def run_show(run: Invocation) -> int:
     from followup_tui.cli.complaint_report import print_explanations
-    from followup_tui.services.complaints import get_complaint
+    from followup_tui.services.complaints.steps import get_complaint
 
     ctx = open_for_read(run.settings())
     try:
@@ -313,7 +338,7 @@ def run_show(run: Invocation) -> int:
 def _apply(ctx: StoreContext, args: argparse.Namespace) -> ComplaintDetail:
     """One step of the case, by the subcommand's name, with the options as the service's
     parameters (the parser names them after those parameters)."""
-    from followup_tui.services import complaints as case
+    from followup_tui.services.complaints import steps as case
 
     number = args.id
     match args.step:
@@ -329,14 +354,23 @@ def _apply(ctx: StoreContext, args: argparse.Namespace) -> ComplaintDetail:
             return case.escalate_complaint(ctx, number, args.reason)
         case "cause":
             return case.record_cause(
-                ctx, number, root_cause=args.root_cause, responsible_party=args.party,
-                third_party_inspection=args.inspection, evidence=args.evidence,
-            )  # fmt: skip
+                ctx,
+                number,
+                root_cause=args.root_cause,
+                responsible_party=args.party,
+                third_party_inspection=args.inspection,
+                evidence=args.evidence,
+            )
         case "remedy":
             return case.record_remedy(
-                ctx, number, kind=args.kind, amount=args.amount, currency=args.currency,
-                note=args.note, follow_ups=tuple(args.follow_ups),
-            )  # fmt: skip
+                ctx,
+                number,
+                kind=args.kind,
+                amount=args.amount,
+                currency=args.currency,
+                note=args.note,
+                follow_ups=tuple(args.follow_ups),
+            )
         case "close":
             return case.close_complaint(ctx, number, args.note)
         case "satisfaction":
@@ -362,8 +396,8 @@ def run_step(run: Invocation) -> int:
 
 def run_list(run: Invocation) -> int:
     from followup_tui.cli.complaint_report import print_rows
-    from followup_tui.services.complaint_analysis import open_summary
-    from followup_tui.services.complaint_queue import levels, load_open_complaints, triage_sorted
+    from followup_tui.services.complaints.analysis import open_summary
+    from followup_tui.services.complaints.queue import levels, load_open_complaints, triage_sorted
     from followup_tui.store.identity import os_account
 
     args = run.args
@@ -421,8 +455,8 @@ def alert_json(alert: Alert, ctx: StoreContext) -> dict[str, Any]:
 
 def run_alerts(run: Invocation) -> int:
     from followup_tui.cli.complaint_report import print_alerts
-    from followup_tui.services.complaint_analysis import alert_summary
-    from followup_tui.services.complaint_queue import alerts, escalate_breached
+    from followup_tui.services.complaints.analysis import alert_summary
+    from followup_tui.services.complaints.queue import alerts, escalate_breached
 
     settings = run.settings()
     writable = _writable(settings)

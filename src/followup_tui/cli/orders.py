@@ -46,7 +46,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from followup_tui.cli.desk_settings import DeskSettings, Invocation, desk_today, public_store
 from followup_tui.cli.output import (
     cell,
     console,
@@ -58,8 +57,9 @@ from followup_tui.cli.output import (
     print_json,
     table,
 )
+from followup_tui.desk_settings import DeskSettings, Invocation, desk_today, public_store
 from followup_tui.domain.errors import FollowupError, Problem
-from followup_tui.domain.orders import (
+from followup_tui.domain.orders.rules import (
     PRICE_PLACES,
     QUANTITY_PLACES,
     LineDraft,
@@ -71,8 +71,8 @@ from followup_tui.i18n import t
 
 if TYPE_CHECKING:
     from followup_tui.domain.calendar import BusinessCalendar
-    from followup_tui.services.queue import QueueRow
-    from followup_tui.services.views import OrderView
+    from followup_tui.services.orders.queue import QueueRow
+    from followup_tui.services.orders.views import OrderView
     from followup_tui.store.unit_of_work import StoreContext
 
 T = TypeVar("T")
@@ -205,8 +205,8 @@ def _optional_date(problems: _Problems, raw: str | None, field: str) -> date | N
 
 
 def run_add(run: Invocation) -> int:
-    from followup_tui.domain.orders import OrderDraft, Priority
-    from followup_tui.services.orders import create_order, next_order_no
+    from followup_tui.domain.orders.rules import OrderDraft, Priority
+    from followup_tui.services.orders.entry import create_order, next_order_no
 
     args = run.args
     settings = run.settings()
@@ -248,8 +248,8 @@ def run_add(run: Invocation) -> int:
 def _days_cell(row: QueueRow, today: date, days: int | None) -> tuple[str, str]:
     """Days left with a mark, so late rows read as late without colour (DESIGN section 9);
     "?" when the calendar cannot count them."""
-    from followup_tui.domain.lifecycle import OrderStatus, awaits_delivery
-    from followup_tui.domain.orders import Urgency, urgency
+    from followup_tui.domain.orders.lifecycle import OrderStatus, awaits_delivery
+    from followup_tui.domain.orders.rules import Urgency, urgency
 
     open_order = awaits_delivery(OrderStatus(row.status))
     level = urgency(row.due_date, today, days, open_order=open_order)
@@ -282,7 +282,7 @@ def _print_rows(
     today: date,
     calendar: BusinessCalendar,
 ) -> None:
-    from followup_tui.domain.orders import unknown_year_between
+    from followup_tui.domain.orders.rules import unknown_year_between
 
     headers = [
         t("field.order_no"),
@@ -329,7 +329,7 @@ def _print_rows(
 
 
 def run_list(run: Invocation) -> int:
-    from followup_tui.services.queue import OrderWindow, QueueQuery, StoreState, store_state
+    from followup_tui.services.orders.queue import OrderWindow, QueueQuery, StoreState, store_state
     from followup_tui.store.identity import os_account
     from followup_tui.store.schema import HEAD_REVISION
     from followup_tui.store.window_reader import WindowReader
@@ -374,7 +374,7 @@ def run_list(run: Invocation) -> int:
 
 def run_show(run: Invocation) -> int:
     from followup_tui.cli.output import change_json, print_detail
-    from followup_tui.services.orders import find_order_id, get_order
+    from followup_tui.services.orders.entry import find_order_id, get_order
 
     settings = run.settings()
     ctx = open_for_read(settings)
@@ -409,7 +409,7 @@ def _report_order(run: Invocation, view: OrderView, key: str) -> int:
 
 
 def _move(run: Invocation, action: Callable[[StoreContext, int], OrderView], key: str) -> int:
-    from followup_tui.services.orders import find_order_id
+    from followup_tui.services.orders.entry import find_order_id
 
     ctx = open_for_write(run.settings())
     try:
@@ -420,7 +420,7 @@ def _move(run: Invocation, action: Callable[[StoreContext, int], OrderView], key
 
 
 def run_confirm(run: Invocation) -> int:
-    from followup_tui.services.order_flow import confirm_order
+    from followup_tui.services.orders.flow import confirm_order
 
     raw = run.args.date
     promised = parse_date(raw, field="confirmed_date") if raw is not None else None
@@ -433,8 +433,8 @@ def run_confirm(run: Invocation) -> int:
 
 
 def run_advance(run: Invocation) -> int:
-    from followup_tui.domain.lifecycle import parse_status
-    from followup_tui.services.order_flow import advance_order
+    from followup_tui.domain.orders.lifecycle import parse_status
+    from followup_tui.services.orders.flow import advance_order
 
     raw = run.args.to
     target = parse_status(raw, field="status") if raw is not None else None
@@ -442,35 +442,35 @@ def run_advance(run: Invocation) -> int:
 
 
 def run_hold(run: Invocation) -> int:
-    from followup_tui.services.order_flow import hold_order
+    from followup_tui.services.orders.flow import hold_order
 
     reason = run.args.reason
     return _move(run, lambda ctx, order: hold_order(ctx, order, reason), "cli.order.moved")
 
 
 def run_resume(run: Invocation) -> int:
-    from followup_tui.services.order_flow import resume_order
+    from followup_tui.services.orders.flow import resume_order
 
     return _move(run, resume_order, "cli.order.moved")
 
 
 def run_cancel(run: Invocation) -> int:
-    from followup_tui.services.order_flow import cancel_order
+    from followup_tui.services.orders.flow import cancel_order
 
     reason = run.args.reason
     return _move(run, lambda ctx, order: cancel_order(ctx, order, reason), "cli.order.moved")
 
 
 def run_assign(run: Invocation) -> int:
-    from followup_tui.services.order_flow import assign_owner
+    from followup_tui.services.orders.flow import assign_owner
 
     owner = run.args.owner
     return _move(run, lambda ctx, order: assign_owner(ctx, order, owner), "cli.order.assigned")
 
 
 def run_note(run: Invocation) -> int:
-    from followup_tui.services.order_flow import add_note
-    from followup_tui.services.orders import find_order_id
+    from followup_tui.services.orders.entry import find_order_id
+    from followup_tui.services.orders.flow import add_note
 
     args = run.args
     ctx = open_for_write(run.settings())

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from followup_tui.services.views import (
+    from followup_tui.services.orders.views import (
         ChangeView,
         LineView,
         NoteView,

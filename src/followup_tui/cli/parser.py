@@ -196,7 +196,7 @@ def _add_order_moves(orders: Any) -> None:
         json_flag(parser)
         return parser
 
-    from followup_tui.domain.milestones import available_templates
+    from followup_tui.domain.timeline.milestones import available_templates
 
     confirm = move("confirm", "run_confirm")
     confirm.add_argument("--date", metavar="YYYY-MM-DD", help=t("cli.help.confirm_date"))

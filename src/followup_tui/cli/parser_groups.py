@@ -51,8 +51,14 @@ def leaf(adder: Adder, name: str, help_key: str, handler: str) -> argparse.Argum
 #: The complaint vocabularies of ``domain.sla`` (statuses, pause reasons, remedies, parties),
 #: written out for the same reason (a test keeps them equal to the domain's).
 COMPLAINT_STATUSES: tuple[str, ...] = (
-    "new", "acknowledged", "investigating", "remedy", "awaiting_customer", "closed", "reopened",
-)  # fmt: skip
+    "new",
+    "acknowledged",
+    "investigating",
+    "remedy",
+    "awaiting_customer",
+    "closed",
+    "reopened",
+)
 PAUSE_REASONS: tuple[str, ...] = ("customer", "supplier", "qc", "carrier")
 REMEDY_KINDS: tuple[str, ...] = ("reship", "replace", "refund", "discount", "gift", "compensation")
 PARTIES: tuple[str, ...] = ("supplier", "carrier", "production", "internal", "customer")
@@ -231,8 +237,9 @@ def add_search(commands: Any) -> None:
     search.add_argument("--from", dest="date_from", metavar="D", help=t(key + "date_from"))
     search.add_argument("--to", dest="date_to", metavar="D", help=t(key + "date_to"))
     search.add_argument("--filed-by", dest="filed_by", metavar="WHO", help=t(key + "filed_by"))
-    search.add_argument("--limit", type=positive_int, default=20, metavar="N",
-                        help=t(key + "limit"))  # fmt: skip
+    search.add_argument(
+        "--limit", type=positive_int, default=20, metavar="N", help=t(key + "limit")
+    )
     search.add_argument("--offset", type=int, default=0, metavar="N", help=t(key + "offset"))
     json_flag(search)
 

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from followup_tui.cli.desk_settings import Invocation
 from followup_tui.cli.orders import open_for_read
 from followup_tui.cli.output import cell, console, date_text, print_json, table
-from followup_tui.domain.orders import parse_date
+from followup_tui.desk_settings import Invocation
+from followup_tui.domain.orders.rules import parse_date
 from followup_tui.i18n import t
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from followup_tui.services.search import SearchHit, Snippet
+    from followup_tui.services.archive.search import SearchHit, Snippet
 
 OPEN_MARK, CLOSE_MARK = "【", "】"
 
@@ -83,7 +83,7 @@ def _filters(args: Any) -> dict[str, Any]:
 
 def run_search(run: Invocation) -> int:
     """Print one page of hits and the count; exit 0 also when nothing matched."""
-    from followup_tui.services.search import count_hits, search
+    from followup_tui.services.archive.search import count_hits, search
 
     args = run.args
     filters = _filters(args)

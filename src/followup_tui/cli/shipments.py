@@ -20,17 +20,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from followup_tui.cli.desk_settings import Invocation
 from followup_tui.cli.orders import open_for_write
 from followup_tui.cli.output import cell, console, date_text, key_values, print_json
+from followup_tui.desk_settings import Invocation
 from followup_tui.domain.errors import FollowupError, Problem
-from followup_tui.domain.orders import parse_date
+from followup_tui.domain.orders.rules import parse_date
 from followup_tui.i18n import t
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from followup_tui.services.timeline_views import ShipmentView
+    from followup_tui.services.timeline.views import ShipmentView
 
 
 def shipment_json(view: ShipmentView, order_no: str) -> dict[str, Any]:
@@ -88,8 +88,8 @@ def _print_shipment(view: ShipmentView, order_no: str) -> None:
 
 def run_ship(run: Invocation) -> int:
     """Book the shipment; exit 1 (stderr names the field) when the service refuses it."""
-    from followup_tui.services.orders import find_order_id, get_order
-    from followup_tui.services.timeline_events import add_shipment
+    from followup_tui.services.orders.entry import find_order_id, get_order
+    from followup_tui.services.timeline.events import add_shipment
 
     args = run.args
     etd, eta = _dates(args.etd, args.eta)

@@ -43,7 +43,7 @@ class ArchiveCommands(EntryProvider):
     """Archive workflows, offered while the archive is the active screen."""
 
     def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
-        from followup_tui.screens.archive_screen import ArchiveScreen
+        from followup_tui.screens.archive.archive import ArchiveScreen
 
         if not isinstance(screen, ArchiveScreen):
             return ()

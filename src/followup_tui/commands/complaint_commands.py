@@ -91,9 +91,9 @@ class ComplaintCommands(EntryProvider):
     """Complaint workflows for whichever complaint screen (or the order queue) is active."""
 
     def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
-        from followup_tui.screens.complaint_detail import ComplaintDetailScreen
-        from followup_tui.screens.complaint_screen import ComplaintQueueScreen
-        from followup_tui.screens.queue_screen import QueueScreen
+        from followup_tui.screens.complaints.detail import ComplaintDetailScreen
+        from followup_tui.screens.complaints.triage import ComplaintQueueScreen
+        from followup_tui.screens.orders.queue import QueueScreen
 
         if isinstance(screen, ComplaintQueueScreen):
             grades = [(key, screen.grade_title(key)) for key in screen.grade_keys()]
@@ -109,7 +109,7 @@ class ComplaintAnalysisCommands(EntryProvider):
     """The analysis screen's keys by name, so "earlier" (or 上一期) finds ``[``."""
 
     def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
-        from followup_tui.screens.complaint_analysis_screen import ComplaintAnalysisScreen
+        from followup_tui.screens.complaints.analysis import ComplaintAnalysisScreen
 
         if not isinstance(screen, ComplaintAnalysisScreen):
             return ()

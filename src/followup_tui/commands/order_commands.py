@@ -9,7 +9,7 @@ from textual.screen import Screen
 from followup_tui.commands.archive_commands import OPEN_ARCHIVE, OPEN_DOCUMENTS
 from followup_tui.commands.palette import EntryProvider, PaletteEntry
 from followup_tui.commands.timeline_commands import OPEN_TIMELINE
-from followup_tui.domain.lifecycle import OrderStatus
+from followup_tui.domain.orders.lifecycle import OrderStatus
 
 #: The workflows of the order desk, in the order the palette lists them.
 ORDER_ENTRIES: tuple[PaletteEntry, ...] = (
@@ -70,7 +70,7 @@ class OrderCommands(EntryProvider):
     """Order workflows, offered while the queue is the active screen."""
 
     def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
-        from followup_tui.screens.queue_screen import QueueScreen
+        from followup_tui.screens.orders.queue import QueueScreen
 
         if not isinstance(screen, QueueScreen):
             return ()

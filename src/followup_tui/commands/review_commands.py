@@ -26,7 +26,7 @@ class ReviewCommands(EntryProvider):
     """Review workflows, offered while the weekly review is the active screen."""
 
     def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
-        from followup_tui.screens.review_screen import ReviewScreen
+        from followup_tui.screens.timeline.review import ReviewScreen
 
         if not isinstance(screen, ReviewScreen):
             return ()

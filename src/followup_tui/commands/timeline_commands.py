@@ -41,7 +41,7 @@ class TimelineCommands(EntryProvider):
     """Timeline workflows, offered while the timeline is the active screen."""
 
     def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
-        from followup_tui.screens.timeline_screen import TimelineScreen
+        from followup_tui.screens.timeline.timeline import TimelineScreen
 
         if not isinstance(screen, TimelineScreen):
             return ()

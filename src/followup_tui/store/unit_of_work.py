@@ -18,8 +18,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from followup_tui.domain.calendar import BusinessCalendar, load_calendar
+from followup_tui.domain.complaints.sla_policy import SlaPolicy, load_policy
 from followup_tui.domain.errors import FollowupError
-from followup_tui.domain.sla_policy import SlaPolicy, load_policy
 from followup_tui.store.audit import write_change_log
 from followup_tui.store.engine import WRITE_OPTIONS, make_engine
 from followup_tui.store.identity import os_account, os_display_name

@@ -29,7 +29,7 @@ from typing import Generic, Protocol, TypeVar
 from rich.text import Text
 
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
-from followup_tui.domain.sla import (
+from followup_tui.domain.complaints.sla import (
     Basis,
     ClockKind,
     ClockPlan,
@@ -40,7 +40,7 @@ from followup_tui.domain.sla import (
     time_left,
 )
 from followup_tui.i18n import t
-from followup_tui.services.complaint_views import ClockView, ComplaintRow
+from followup_tui.services.complaints.views import ClockView, ComplaintRow
 from followup_tui.widgets.table_render import Column
 
 RowT = TypeVar("RowT")
@@ -190,9 +190,7 @@ class ClockCells:
         if plan.is_met:
             return clock_text(Level.OK, None, met=True)
         if plan.is_paused:
-            reason = (
-                self._pause_reason(row) if self._pause_reason is not None else row.pause_reason
-            )
+            reason = self._pause_reason(row) if self._pause_reason is not None else row.pause_reason
             shown = t(f"complaints.paused.{reason}") if reason else format_duration(plan.remaining)
             return clock_text(Level.OK, None, paused=shown)
         return clock_text(clock_level(plan, self._now), self.left(plan))

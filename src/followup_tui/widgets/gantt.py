@@ -33,7 +33,7 @@ from textual.strip import Strip
 
 from followup_tui.domain.calendar import BusinessCalendar
 from followup_tui.i18n import t
-from followup_tui.services.timeline_views import MilestoneBar, TimelineOrder
+from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.gantt_render import (
     HEADER_HEIGHT,

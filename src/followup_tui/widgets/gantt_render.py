@@ -26,7 +26,7 @@ from rich.text import Text
 
 from followup_tui.domain.calendar import WEEKDAYS, BusinessCalendar
 from followup_tui.i18n import t
-from followup_tui.services.timeline_views import MilestoneBar, TimelineOrder
+from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
 
 ACTUAL_GLYPH, DONE_GLYPH, PLANNED_GLYPH, BUFFER_GLYPH = "▓", "█", "░", "·"
 TODAY_LINE, TODAY_MARK, PROMISED_GLYPH = "│", "▶", "◆"

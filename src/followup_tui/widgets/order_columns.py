@@ -19,10 +19,10 @@ from decimal import Decimal
 from rich.text import Text
 
 from followup_tui.domain.calendar import BusinessCalendar
-from followup_tui.domain.lifecycle import OrderStatus, awaits_delivery
-from followup_tui.domain.orders import Urgency, days_left, unknown_year_between, urgency
+from followup_tui.domain.orders.lifecycle import OrderStatus, awaits_delivery
+from followup_tui.domain.orders.rules import Urgency, days_left, unknown_year_between, urgency
 from followup_tui.i18n import t
-from followup_tui.services.queue import QueueRow
+from followup_tui.services.orders.queue import QueueRow
 from followup_tui.widgets.table_render import Column
 
 LATE_STYLE = "bold red"

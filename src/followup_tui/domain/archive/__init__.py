@@ -1,0 +1,1 @@
+"""The rules of the archive: document kinds, the checklist rules and search queries."""

@@ -1,0 +1,1 @@
+"""The rules of a complaint: the SLA policy and its clocks."""

@@ -1,0 +1,1 @@
+"""The rules of an order: its lifecycle and what makes it valid."""

@@ -1,0 +1,381 @@
+"""The archive: filed documents, searched as the clerk types.
+
+Each keystroke restarts a short timer; when the clerk pauses, one search runs in a
+worker. Searches are numbered, and a result is shown only if it answers the newest
+search: a slow search for "色" that returns after the one for "色差" must not replace
+it. Opened from an order, the screen starts scoped to that order and shows the order's
+document checklist (required, present, missing, waived) above the results.
+
+Everything the documents say (titles, snippets, the preview) is drawn as ``Text``,
+never as markup: a file called "[red]x" is a file called "[red]x".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from followup_tui.commands.archive_commands import ArchiveCommands
+from followup_tui.i18n import t
+from followup_tui.screens.archive.archive_actions import (
+    ArchiveActions,
+    ArchiveFilters,
+    ArchiveRow,
+    kind_title,
+    pieces_text,
+)
+from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk_header
+from followup_tui.widgets.binding_text import translate_bindings
+
+if TYPE_CHECKING:
+    from followup_tui.services.archive.checklist import Checklist
+    from followup_tui.services.archive.preview import Preview
+    from followup_tui.store.unit_of_work import StoreContext
+
+#: Seconds of quiet after a keystroke before the search runs.
+DEBOUNCE = 0.15
+#: Hits asked for per search: a screenful and a little more.
+PAGE = 50
+
+
+def _binding(key: str, action: str, name: str, tip: str, *, show: bool = True) -> Binding:
+    return Binding(key, action, name, id=f"archive.{action}", tooltip=tip, show=show)
+
+
+class ArchiveScreen(ArchiveActions):
+    COMMANDS = {ArchiveCommands}
+    BINDINGS = [
+        _binding("escape", "back", "Back", "Back to the queue"),
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            id="archive.focus_search",
+            tooltip="Type words to search for",
+            priority=True,
+        ),
+        _binding("enter", "preview", "Preview", "Show the document's text around the matches"),
+        _binding("x", "export", "Export", "Copy the original file to a folder"),
+        _binding("f", "refile", "Re-file", "Correct the kind or the order"),
+        _binding("a", "attach", "Attach", "Attach to an order"),
+        _binding("n", "file_new", "File", "File new documents"),
+        _binding("b", "bundle", "Bundle", "Export the order's audit bundle", show=False),
+        _binding("w", "waive", "Waive", "Ship without the missing documents", show=False),
+        _binding("k", "choose_kind", "Kind", "Show one kind of document"),
+        _binding("c", "choose_customer", "Customer", "Show one customer's documents", show=False),
+        _binding("o", "choose_order", "Order", "Show one order's documents", show=False),
+        _binding("r", "choose_dates", "Dates", "Show documents dated in a range", show=False),
+        _binding("t", "toggle_order_scope", "This order", "This order only, or everything"),
+        _binding("down", "focus_results", "Results", "To the results", show=False),
+        _binding("ctrl+r", "reload", "Reload", "Search again", show=False),
+    ]
+    DEFAULT_CSS = """
+    ArchiveScreen #archive-checklist { height: auto; padding: 0 1; }
+    ArchiveScreen #archive-bar { height: 1; }
+    ArchiveScreen #archive-bar Label { width: auto; padding: 0 1; }
+    ArchiveScreen #archive-query { width: 1fr; border: none; height: 1; padding: 0; }
+    ArchiveScreen #archive-facets { height: 1; padding: 0 1; }
+    ArchiveScreen #archive-hits { height: 1fr; overflow-x: hidden; }
+    ArchiveScreen #archive-preview-box {
+        height: 10; border-top: solid $primary; padding: 0 1;
+    }
+    ArchiveScreen #archive-status { height: 1; padding: 0 1; }
+    """
+
+    def __init__(self, *, order_id: int | None = None, order_no: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.order_id = order_id
+        self.home_order_no = order_no
+        self.filters = ArchiveFilters(order_no=order_no)
+        self.query_text = ""
+        #: Number of the newest search; a result carrying another number is stale.
+        self.sequence = 0
+        #: Number of the search whose rows are on screen.
+        self.shown_sequence = 0
+        self._timer: Timer | None = None
+        self._preview_sequence = 0
+        self.checklist: Checklist | None = None
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield desk_header(self)
+        yield Static("", id="archive-checklist")
+        with Horizontal(id="archive-bar"):
+            yield Label("/", id="archive-slash")
+            yield Input(placeholder=t("archive.search_placeholder"), id="archive-query")
+        yield Label("", id="archive-facets")
+        yield DataTable(id="archive-hits", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="archive-preview-box"):
+            yield Static("", id="archive-preview")
+        yield Label("", id="archive-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.hits_table
+        for column, width in (  # fits 120 columns
+            ("kind", 12),
+            ("order", 14),
+            ("date", 10),
+            ("title", 24),
+            ("snippet", 46),
+        ):
+            table.add_column(t(f"archive.col.{column}"), key=column, width=width)
+        self.query_one("#archive-checklist", Static).display = self.order_id is not None
+        self.show_facets()
+        self.set_focus(self.query_one("#archive-query", Input))
+        self.load_checklist()
+        self.search_now()
+        count_alarms(self)
+
+    @property
+    def hits_table(self) -> DataTable[Text]:
+        table: DataTable[Text] = self.query_one("#archive-hits", DataTable)
+        return table
+
+    # --- searching ------------------------------------------------------------------
+
+    @on(Input.Changed, "#archive-query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.pinned_report = None
+        self.last_change = None
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self.search_now)
+
+    @on(Input.Submitted, "#archive-query")
+    def _query_submitted(self, _event: Input.Submitted) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.search_now()
+        self.set_focus(self.hits_table)
+
+    def search_now(self) -> None:
+        """Run the search for the query and facets as they are now, in a worker."""
+        self._timer = None
+        self.sequence += 1
+        number, query, filters = self.sequence, self.query_text.strip(), self.filters
+        self.set_status(Text(t("archive.searching"), style="dim"))
+        call_service(
+            self,
+            partial(_find, query, filters),
+            partial(self._found, number),
+            group="archive-search",
+        )
+
+    def _found(self, number: int, rows: tuple[ArchiveRow, ...]) -> None:
+        if number != self.sequence:
+            return  # an older search finished late; the newer one is on its way
+        self.shown_sequence = number
+        table = self.hits_table
+        table.clear()
+        self.rows = list(rows)
+        for index, row in enumerate(self.rows):
+            document = row.document
+            table.add_row(
+                Text(kind_title(document.kind)),
+                Text(document.order_no or "—"),
+                Text(document.doc_date.isoformat() if document.doc_date else "—"),
+                Text(document.title, overflow="ellipsis", no_wrap=True),
+                pieces_text(row.snippet or ((document.filename, False),)),
+                key=str(index),
+            )
+        if not self.rows:
+            status = Text(t("archive.no_hits"), style="bold yellow")
+        else:
+            status = Text(t("archive.hits", count=len(self.rows)))
+        if self.last_change is not None:
+            status.append("  ·  ")
+            status.append_text(self.last_change)
+        self.set_status(status)
+        self.show_hit_metadata()
+
+    # --- checklist, facets, preview --------------------------------------------------
+
+    def load_checklist(self) -> None:
+        order_id = self.order_id
+        if order_id is None:
+            return
+        from followup_tui.services.archive.checklist import order_checklist
+
+        call_service(
+            self,
+            lambda store: order_checklist(store, order_id),
+            self._show_checklist,
+            group="archive-checklist",
+        )
+
+    def _show_checklist(self, checklist: Checklist) -> None:
+        self.checklist = checklist
+        line = Text()
+        line.append(t("archive.checklist", order=self.home_order_no), style="bold")
+        line.append("  ")
+        if not checklist.required:
+            line.append(t("archive.nothing_required"), style="dim")
+        for kind in checklist.required:
+            if kind in checklist.missing:
+                line.append(f"‼ {kind_title(kind)} {t('archive.missing')}", style="bold red")
+            elif kind in checklist.waived:
+                line.append(f"~ {kind_title(kind)} {t('archive.waived')}", style="dim")
+            else:
+                line.append(f"✓ {kind_title(kind)}", style="green")
+            line.append("  ")
+        self.query_one("#archive-checklist", Static).update(line)
+
+    def show_facets(self) -> None:
+        filters = self.filters
+        text = Text()
+        everything = t("archive.facet_all")
+        kind = kind_title(filters.kind) if filters.kind else everything
+        dates = "—"
+        if filters.date_from or filters.date_to:
+            low = filters.date_from.isoformat() if filters.date_from else ""
+            high = filters.date_to.isoformat() if filters.date_to else ""
+            dates = f"{low} … {high}"
+        for label, value in (
+            (t("archive.facet_kind"), kind),
+            (t("archive.facet_customer"), filters.customer or everything),
+            (t("archive.facet_order"), filters.order_no or everything),
+            (t("archive.facet_dates"), dates),
+        ):
+            text.append(f"{label}: ", style="dim")
+            text.append(value)
+            text.append("   ")
+        if self.home_order_no:
+            scoped = filters.order_no == self.home_order_no
+            text.append(t("archive.this_order_only") if scoped else t("archive.everything"))
+        self.query_one("#archive-facets", Label).update(text)
+
+    def set_filters(self, **changes: object) -> None:
+        self.filters = replace(self.filters, **changes)  # type: ignore[arg-type]
+        self.show_facets()
+        self.search_now()
+
+    def set_status(self, message: Text) -> None:
+        self.query_one("#archive-status", Label).update(message)
+
+    @on(DataTable.RowHighlighted, "#archive-hits")
+    def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.show_hit_metadata()
+
+    @on(DataTable.RowSelected, "#archive-hits")
+    def _selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_preview()
+
+    def show_hit_metadata(self, preview: Preview | None = None) -> None:
+        """The preview pane: the hit's metadata, then its passages once read."""
+        row = self.current_row()
+        pane = self.query_one("#archive-preview", Static)
+        if self.pinned_report is not None:
+            pane.update(self.pinned_report)
+            return
+        if row is None:
+            pane.update(Text(t("archive.preview_empty"), style="dim"))
+            return
+        document = row.document
+        text = Text()
+        text.append(document.title, style="bold")
+        text.append(f"  {kind_title(document.kind)}", style="dim")
+        for value in (document.order_no, document.customer, document.filename):
+            if value:
+                text.append("  ·  ")
+                text.append(value)
+        text.append("\n")
+        text.append(
+            t(
+                "archive.meta_line",
+                size=f"{document.size:,}",
+                filed_by=document.filed_by,
+                status=t(f"archive.text_status.{document.text_status}"),
+            ),
+            style="dim",
+        )
+        for name, value in sorted(document.fields.items()):
+            text.append(f"  {name}: ", style="dim")
+            text.append(str(value))
+        if preview is None:
+            text.append("\n")
+            text.append_text(pieces_text(row.snippet))
+            text.append("\n")
+            text.append(t("archive.preview_hint"), style="dim italic")
+        else:
+            text.append("\n")
+            text.append(t("archive.matches", count=preview.matches), style="bold")
+            for passage in preview.passages:
+                text.append("\n")
+                text.append_text(pieces_text(passage))
+        pane.update(text)
+
+    def action_preview(self) -> None:
+        self.pinned_report = None
+        row = self.current_row()
+        if row is None:
+            return
+        from followup_tui.services.archive.preview import load_preview
+
+        self._preview_sequence += 1
+        number, document_id, query = self._preview_sequence, row.document.id, self.query_text
+
+        def shown(preview: Preview) -> None:
+            current = self.current_row()
+            fresh = number == self._preview_sequence
+            if fresh and current is not None and current.document.id == document_id:
+                self.show_hit_metadata(preview)
+
+        call_service(
+            self,
+            lambda store: load_preview(store, document_id, query),
+            shown,
+            group="archive-preview",
+        )
+
+    # --- navigation -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search" and self.query_one("#archive-query", Input).has_focus:
+            return False  # "/" is a character of the query then (T/T, B/L)
+        if action == "toggle_order_scope" and not self.home_order_no:
+            return False
+        return super().check_action(action, parameters)
+
+    def action_focus_search(self) -> None:
+        self.set_focus(self.query_one("#archive-query", Input))
+
+    def action_focus_results(self) -> None:
+        self.set_focus(self.hits_table)
+
+    def action_reload(self) -> None:
+        self.load_checklist()
+        self.search_now()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _find(query: str, filters: ArchiveFilters, store: StoreContext) -> tuple[ArchiveRow, ...]:
+    """The rows for one search; with no query, the newest documents the facets admit
+    (opened from an order: that order's documents)."""
+    from followup_tui.services.archive.search import search
+
+    result = search(
+        store,
+        query,
+        kind=filters.kind or None,
+        customer=filters.customer or None,
+        order_no=filters.order_no or None,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        limit=PAGE,
+    )
+    return tuple(ArchiveRow(hit.document, tuple(hit.snippet)) for hit in result.hits)

@@ -1,0 +1,268 @@
+"""The complaint workflows: what each key (and palette entry) does to a case.
+
+The triage queue and the case detail share them: on the queue they act on the case
+under the cursor, on the detail on the case shown, so a clerk can acknowledge from the
+list and close from the detail with the same key. Each step asks what it needs in a
+small dialog (which saves through the service itself, so a refusal lands next to its
+field), or calls the service directly in a worker when there is nothing to ask, and
+then hands the changed case to the screen. Nothing here touches the store on the UI
+thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from followup_tui.i18n import t
+from followup_tui.screens.shared.prompt import PromptScreen
+from followup_tui.screens.shared.service_calls import call_service, desk
+
+if TYPE_CHECKING:
+    from followup_tui.screens.complaints.form_base import CaseForm
+    from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
+    from followup_tui.store.unit_of_work import StoreContext
+
+#: Actions that change the store; hidden and refused on a read-only desk (the store of
+#: ``followup watch`` cannot be written, so even a supervisor's acknowledgement is made
+#: from a clerk's desk).
+MUTATING_ACTIONS: frozenset[str] = frozenset(
+    {
+        "acknowledge",
+        "assign",
+        "pause",
+        "resume",
+        "escalate",
+        "record_cause",
+        "record_remedy",
+        "close_case",
+        "record_satisfaction",
+        "reopen",
+    }
+)
+
+#: The keys of a case's workflows, the same on the queue and on the detail.
+CASE_BINDINGS: list[BindingType] = [
+    Binding(
+        "k",
+        "acknowledge",
+        "Acknowledge",
+        id="complaints.acknowledge",
+        tooltip="Acknowledge the complaint (meets the acknowledgement clock)",
+    ),
+    Binding(
+        "g",
+        "assign",
+        "Assign",
+        id="complaints.assign",
+        tooltip="Give the case to a clerk",
+        show=False,
+    ),
+    Binding(
+        "p",
+        "pause",
+        "Pause",
+        id="complaints.pause",
+        tooltip="Stop the clocks while waiting on someone else",
+    ),
+    Binding("r", "resume", "Resume", id="complaints.resume", tooltip="Start the clocks again"),
+    Binding(
+        "u", "escalate", "Escalate", id="complaints.escalate", tooltip="Escalate to the supervisors"
+    ),
+    Binding(
+        "i",
+        "record_cause",
+        "Cause",
+        id="complaints.cause",
+        tooltip="Record the root cause and who is responsible",
+    ),
+    Binding(
+        "m",
+        "record_remedy",
+        "Remedy",
+        id="complaints.remedy",
+        tooltip="Record the remedy (meets the plan clock)",
+    ),
+    Binding("z", "close_case", "Close", id="complaints.close", tooltip="Close the case"),
+    Binding(
+        "f",
+        "record_satisfaction",
+        "Satisfaction",
+        id="complaints.satisfaction",
+        tooltip="Record the customer's satisfaction",
+        show=False,
+    ),
+    Binding("o", "reopen", "Reopen", id="complaints.reopen", tooltip="Reopen the case", show=False),
+]
+
+
+class ComplaintActions(Screen[None]):
+    """Mixin for the complaint screens: the steps of a case."""
+
+    if TYPE_CHECKING:
+
+        def current_case(self) -> ComplaintRow | None: ...
+        def case_changed(self, detail: ComplaintDetail) -> None: ...
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False hides the action from the footer and the palette (None would only dim it).
+        return not (action in MUTATING_ACTIONS and desk(self).read_only)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _case(self) -> ComplaintRow | None:
+        row = self.current_case()
+        if row is None:
+            self.notify(t("complaints.no_case"), severity="warning")
+        return row
+
+    def _run(self, work: Callable[[StoreContext], ComplaintDetail]) -> None:
+        call_service(self, work, self._changed, group="complaint-step")
+
+    def _changed(self, detail: ComplaintDetail | None) -> None:
+        """A step (or a dialog) came back with the case; None means it was left."""
+        if detail is None:
+            return
+        row = detail.row
+        self.notify(
+            t(
+                "complaints.case_now",
+                id=row.id,
+                order=row.order_no,
+                status=t(f"complaint_status.{row.status}"),
+            ),
+            timeout=3,
+            markup=False,
+        )
+        self.case_changed(detail)
+
+    def _with_detail(self, then: Callable[[ComplaintDetail], None]) -> None:
+        """Read the whole case in a worker, then open a dialog that needs it (the
+        remedy form needs the order's currency, closing needs to know the remedy)."""
+        row = self._case()
+        if row is None:
+            return
+        from followup_tui.services.complaints.steps import get_complaint
+
+        case_id = row.id
+        call_service(self, lambda store: get_complaint(store, case_id), then, group="case-read")
+
+    def _open(self, form: CaseForm) -> None:
+        """Open a step's dialog; it saves itself and comes back with the case."""
+        self.app.push_screen(form, self._changed)
+
+    def _ask(
+        self,
+        title: str,
+        label: str,
+        answered: Callable[[str], None],
+        *,
+        required: bool = True,
+        default: str = "",
+    ) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                answered(value)
+
+        self.app.push_screen(PromptScreen(title, label, default=default, required=required), done)
+
+    # --- the steps ------------------------------------------------------------------------
+
+    def action_acknowledge(self) -> None:
+        row = self._case()
+        if row is None:
+            return
+        from followup_tui.services.complaints.steps import acknowledge_complaint
+
+        case_id, version = row.id, row.version
+        self._run(lambda store: acknowledge_complaint(store, case_id, expected_version=version))
+
+    def action_assign(self) -> None:
+        row = self._case()
+        if row is None:
+            return
+        case_id = row.id
+
+        def answered(owner: str) -> None:
+            from followup_tui.services.complaints.steps import assign_complaint
+
+            self._run(lambda store: assign_complaint(store, case_id, owner))
+
+        self._ask(
+            t("complaints.assign_title", id=case_id),
+            t("complaints.owner_label"),
+            answered,
+            default=row.owner,
+        )
+
+    def action_pause(self) -> None:
+        row = self._case()
+        if row is not None:
+            from followup_tui.screens.complaints.forms import PauseForm
+
+            self._open(PauseForm(row))
+
+    def action_resume(self) -> None:
+        row = self._case()
+        if row is None:
+            return
+        from followup_tui.services.complaints.steps import resume_complaint
+
+        case_id = row.id
+        self._run(lambda store: resume_complaint(store, case_id))
+
+    def action_escalate(self) -> None:
+        row = self._case()
+        if row is None:
+            return
+        case_id = row.id
+
+        def answered(reason: str) -> None:
+            from followup_tui.services.complaints.steps import escalate_complaint
+
+            self._run(lambda store: escalate_complaint(store, case_id, reason))
+
+        self._ask(
+            t("complaints.escalate_title", id=case_id),
+            t("complaints.escalate_label"),
+            answered,
+            required=False,
+        )
+
+    def action_record_cause(self) -> None:
+        from followup_tui.screens.complaints.forms import CauseForm
+
+        self._with_detail(lambda detail: self._open(CauseForm(detail)))
+
+    def action_record_remedy(self) -> None:
+        from followup_tui.screens.complaints.forms import RemedyForm
+
+        self._with_detail(lambda detail: self._open(RemedyForm(detail)))
+
+    def action_close_case(self) -> None:
+        from followup_tui.screens.complaints.forms import CloseForm
+
+        self._with_detail(lambda detail: self._open(CloseForm(detail)))
+
+    def action_record_satisfaction(self) -> None:
+        row = self._case()
+        if row is not None:
+            from followup_tui.screens.complaints.forms import SatisfactionForm
+
+            self._open(SatisfactionForm(row))
+
+    def action_reopen(self) -> None:
+        row = self._case()
+        if row is None:
+            return
+        case_id = row.id
+
+        def answered(reason: str) -> None:
+            from followup_tui.services.complaints.steps import reopen_complaint
+
+            self._run(lambda store: reopen_complaint(store, case_id, reason))
+
+        self._ask(t("complaints.reopen_title", id=case_id), t("complaints.reopen_label"), answered)

@@ -1,0 +1,204 @@
+"""What every complaint dialog shares: fields in rows, every problem next to its field.
+
+A complaint step is small (a reason and a note, a score and a comment), so each dialog
+only says which fields it has, how to draw them and how to turn what was typed into a
+service call. This base lays them out, checks before saving, runs the call in a worker
+and shows a refusal from the service under the field it names, with the typed values
+still there to fix; the dialog saves itself for that reason (a dismissed dialog has no
+fields to show a refusal next to). It dismisses with the case as the service returned
+it, or None on Escape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
+
+from followup_tui.domain.errors import FollowupError, Problem
+from followup_tui.i18n import t
+from followup_tui.screens.shared.service_calls import call_service
+from followup_tui.widgets.binding_text import translate_bindings
+
+if TYPE_CHECKING:
+    from followup_tui.services.complaints.views import ComplaintDetail
+    from followup_tui.store.unit_of_work import StoreContext
+
+#: A checked dialog's service call: it runs in a worker and returns the changed case.
+Save = Callable[["StoreContext"], "ComplaintDetail"]
+
+
+def dom_id(field: str) -> str:
+    return field.replace("_", "-")
+
+
+def problem_text(problem: Problem) -> str:
+    """The message alone: it is shown under its field, so the field is not named again."""
+    return t(problem.key, **problem.params)
+
+
+def options(prefix: str, values: Sequence[str]) -> list[tuple[Text, str]]:
+    """Select options named from the catalog (``grade.major``), drawn as ``Text``."""
+    return [(Text(t(f"{prefix}.{value}")), value) for value in values]
+
+
+class CaseForm(ModalScreen["ComplaintDetail | None"]):
+    """Base of the complaint dialogs; subclasses name ``FIELDS`` and fill in
+    :meth:`field_widget` and :meth:`checked`."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="complaint_form.save", tooltip="Check and save"),
+        Binding(
+            "escape", "close", "Close", id="complaint_form.close", tooltip="Close without saving"
+        ),
+    ]
+    DEFAULT_CSS = """
+    CaseForm { align: center middle; }
+    CaseForm > VerticalScroll {
+        width: 90; height: auto; max-height: 95%; padding: 1 2;
+        border: thick $accent; background: $surface;
+    }
+    CaseForm .case-row { height: auto; }
+    CaseForm .case-label { width: 25; padding-top: 1; }
+    CaseForm .case-row Input, CaseForm .case-row Select { width: 1fr; }
+    CaseForm .case-row Checkbox { width: 1fr; border: none; padding-top: 1; }
+    CaseForm .case-row TextArea { width: 1fr; height: 5; }
+    CaseForm .case-error { color: $error; margin-left: 25; width: 1fr; height: auto; }
+    CaseForm #case-summary { color: $error; height: auto; }
+    CaseForm #case-context { color: $text-muted; height: auto; }
+    """
+
+    def __init__(self, title: str, context: Text | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.title_text = title
+        self.context = context
+        #: True while the call is with the service: a second ctrl+s must not save twice.
+        self.saving = False
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label(Text(self.title_text, style="bold"), id="case-title")
+            if self.context is not None:
+                yield Label(self.context, id="case-context")
+            yield Label("", id="case-summary")
+            for field in self.FIELDS:
+                with Horizontal(classes="case-row"):
+                    yield Label(Text(t(f"complaint_form.{field}")), classes="case-label")
+                    widget = self.field_widget(field)
+                    widget.id = f"in-{dom_id(field)}"
+                    yield widget
+                error = Label("", id=f"err-{dom_id(field)}", classes="case-error")
+                error.display = False
+                yield error
+            yield Label(Text(t("complaint_form.hint"), style="dim"))
+
+    def field_widget(self, field: str) -> Widget:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        if self.FIELDS:
+            self.query_one(f"#in-{dom_id(self.FIELDS[0])}").focus()
+
+    # --- reading the fields ---------------------------------------------------------------
+
+    def text(self, field: str) -> str:
+        widget = self.query_one(f"#in-{dom_id(field)}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Input):
+            return widget.value
+        raise TypeError(f"{field} is not a text field")
+
+    def choice(self, field: str) -> str | None:
+        widget: Select[str] = self.query_one(f"#in-{dom_id(field)}", Select)
+        value = widget.value
+        return value if isinstance(value, str) else None
+
+    def checked_box(self, field: str) -> bool:
+        return self.query_one(f"#in-{dom_id(field)}", Checkbox).value
+
+    def checked(self) -> tuple[Save | None, list[Problem]]:
+        """The service call when what was typed is valid, and every problem found."""
+        raise NotImplementedError
+
+    # --- problems ---------------------------------------------------------------------------
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        """Each message under its field; the ones that are fixed disappear."""
+        by_field: dict[str, list[str]] = {}
+        unplaced: list[str] = []
+        for problem in problems:
+            if problem.field in self.FIELDS:
+                by_field.setdefault(problem.field, []).append(problem_text(problem))
+            else:
+                unplaced.append(problem_text(problem))
+        for field in self.FIELDS:
+            label = self.query_one(f"#err-{dom_id(field)}", Label)
+            messages = by_field.get(field, [])
+            label.update(Text("\n".join(messages)))
+            label.display = bool(messages)
+        summary = [t("complaint_form.problems", count=len(problems))] if problems else []
+        self.query_one("#case-summary", Label).update(Text("\n".join(summary + unplaced)))
+
+    def _focus_first(self, problems: Sequence[Problem]) -> None:
+        for problem in problems:
+            if problem.field in self.FIELDS:
+                self.query_one(f"#in-{dom_id(problem.field)}").focus()
+                return
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter on the last field saves; on an earlier one it moves on, as Tab does."""
+        event.stop()
+        if event.input.id == f"in-{dom_id(self.FIELDS[-1])}":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        save, problems = self.checked()
+        self.show_problems(problems)
+        if save is None:
+            self._focus_first(problems)
+            return
+        self.saving = True
+        self.query_one("#case-summary", Label).update(Text(t("complaint_form.saving")))
+        call_service(self, save, self._saved, on_error=self._refused, group="complaint-form")
+
+    def _saved(self, detail: ComplaintDetail) -> None:
+        self.saving = False
+        self.dismiss(detail)
+
+    def _refused(self, error: BaseException, message: str) -> None:
+        self.saving = False
+        if isinstance(error, FollowupError):
+            self.show_problems(error.problems)
+            self._focus_first(error.problems)
+            return
+        self.query_one("#case-summary", Label).update(Text(message))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def collect(problems: list[Problem], check: Callable[[], object]) -> object | None:
+    """Run one check, adding its problems instead of stopping at the first refusal."""
+    try:
+        return check()
+    except FollowupError as error:
+        problems.extend(error.problems)
+        return None

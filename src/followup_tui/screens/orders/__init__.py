@@ -1,0 +1,1 @@
+"""The order desk's screens: the queue (home), the order detail, the form and its conflict."""

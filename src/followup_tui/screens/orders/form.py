@@ -1,0 +1,262 @@
+"""The order form: a modal for new and edited orders, checked before anything is saved.
+
+Every problem is shown under its input at once. The save carries the version the clerk
+opened; if someone saved the order meanwhile, the conflict dialog shows both values of
+every field that differs and the clerk chooses, so nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select
+
+from followup_tui.domain.errors import FollowupError, Problem, StaleEditError
+from followup_tui.domain.orders.rules import INCOTERMS, PAYMENT_TERMS, Priority
+from followup_tui.i18n import t
+from followup_tui.i18n.errors import explain_problem, field_label
+from followup_tui.screens.orders.form_model import (
+    HEADER_FIELDS,
+    LINE_DATE_FIELDS,
+    LINE_FIELDS,
+    FormValues,
+    blank_values,
+    build_draft,
+    theirs_as_values,
+    untouched_fields,
+    values_from_detail,
+)
+from followup_tui.screens.shared.service_calls import call_service, desk
+from followup_tui.services.orders.views import OrderDetail, OrderView
+from followup_tui.widgets.binding_text import translate_bindings
+
+MAX_LINES = 8
+_SELECTS: dict[str, tuple[str, ...]] = {
+    "incoterm": INCOTERMS,
+    "payment_terms": PAYMENT_TERMS,
+    "priority": tuple(p.value for p in Priority),
+}
+_MULTILINE = frozenset({"packaging", "labels", "technical"})
+
+
+def _dom_id(field: str) -> str:
+    return field.replace(".", "-").replace("_", "-")
+
+
+class OrderFormScreen(ModalScreen[OrderView | None]):
+    """Dismisses with the saved order, or None when the clerk leaves without saving."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check and save"),
+        Binding("ctrl+l", "add_line", "Add line", id="form.add_line", tooltip="Add a line"),
+        Binding(
+            "ctrl+d",
+            "remove_line",
+            "Remove line",
+            id="form.remove_line",
+            tooltip="Remove the last line",
+        ),
+        Binding("escape", "close", "Close", id="form.close", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, detail: OrderDetail | None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.detail = detail
+        self.expected_version = detail.order.version if detail else None
+        self._values: FormValues | None = values_from_detail(detail) if detail else None
+        self._line_count = len(self._values.lines) if self._values else 1
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        title = (
+            t("form.edit_title", order=self.detail.order.order_no)
+            if self.detail
+            else t("form.new_title")
+        )
+        with VerticalScroll(id="form-body"):
+            yield Label(Text(title, style="bold"), id="form-title")
+            yield Label("", id="form-summary")
+            with Grid(id="form-header"):
+                for name in HEADER_FIELDS:
+                    yield Label(Text(field_label(name)), classes="form-label")
+                    if name in _SELECTS:
+                        yield Select(
+                            [(self._option_label(name, value), value) for value in _SELECTS[name]],
+                            allow_blank=False,
+                            id=f"in-{_dom_id(name)}",
+                        )
+                    else:
+                        yield Input(
+                            id=f"in-{_dom_id(name)}", classes=("wide" if name in _MULTILINE else "")
+                        )
+                    yield Label("", id=f"err-{_dom_id(name)}", classes="form-error")
+            yield Label(Text(t("field.lines"), style="bold"))
+            with Horizontal(classes="line-titles"):
+                for name in LINE_FIELDS:
+                    yield Label(Text(field_label(name)), classes=f"line-cell cell-{name}")
+            for index in range(MAX_LINES):
+                with Horizontal(id=f"line-{index}", classes="form-line"):
+                    for name in LINE_FIELDS:
+                        yield Input(
+                            id=f"in-{_dom_id(f'lines.{index}.{name}')}",
+                            classes=f"line-cell cell-{name}",
+                        )
+                yield Label("", id=f"err-line-{index}", classes="form-error")
+            yield Label(Text(t("form.keys_hint"), style="dim"))
+
+    def _option_label(self, name: str, value: str) -> str:
+        return t(f"priority.{value}") if name == "priority" else value
+
+    def on_mount(self) -> None:
+        app = desk(self)
+        if self._values is None:
+            self._values = blank_values("", app.actor, app.today())
+            from followup_tui.services.orders.entry import next_order_no
+
+            today = app.today()
+            call_service(
+                self, lambda store: next_order_no(store, today), self._numbered, group="order-no"
+            )
+        self._fill(self._values)
+        self.query_one(f"#in-{_dom_id('customer')}", Input).focus()
+
+    def _numbered(self, number: str) -> None:
+        """Fill the next free number unless the clerk already typed one."""
+        field = self.query_one(f"#in-{_dom_id('order_no')}", Input)
+        if not field.value:
+            field.value = number
+
+    def _fill(self, values: FormValues) -> None:
+        for name, value in values.header.items():
+            widget = self.query_one(f"#in-{_dom_id(name)}")
+            if isinstance(widget, Select):
+                if value in _SELECTS[name]:
+                    widget.value = value
+            elif isinstance(widget, Input):
+                widget.value = value
+        self._line_count = max(1, min(MAX_LINES, len(values.lines)))
+        for index in range(MAX_LINES):
+            line = values.lines[index] if index < len(values.lines) else {}
+            for name in LINE_FIELDS:
+                self.query_one(f"#in-{_dom_id(f'lines.{index}.{name}')}", Input).value = line.get(
+                    name, ""
+                )
+        self._show_lines()
+
+    def _show_lines(self) -> None:
+        for index in range(MAX_LINES):
+            self.query_one(f"#line-{index}").display = index < self._line_count
+
+    # --- reading and checking ------------------------------------------------------------
+
+    def current_values(self) -> FormValues:
+        header: dict[str, str] = {}
+        for name in HEADER_FIELDS:
+            widget = self.query_one(f"#in-{_dom_id(name)}")
+            if isinstance(widget, Select):
+                header[name] = str(widget.value)
+            elif isinstance(widget, Input):
+                header[name] = widget.value
+        stored = self._values.lines if self._values else []
+        lines = []
+        for index in range(self._line_count):
+            line = {
+                name: self.query_one(f"#in-{_dom_id(f'lines.{index}.{name}')}", Input).value
+                for name in LINE_FIELDS
+            }
+            if index < len(stored):  # carry the stored line's own dates
+                line.update({name: stored[index].get(name, "") for name in LINE_DATE_FIELDS})
+            lines.append(line)
+        return FormValues(header, lines)
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Put each message under its input; clear the ones that are fixed."""
+        for label in self.query(".form-error").results(Label):
+            label.update("")
+        by_place: dict[str, list[str]] = {}
+        unplaced: list[str] = []
+        for problem in problems:
+            field = problem.field or ""
+            if field.startswith("lines.") and field.count(".") == 2:
+                place = f"err-line-{field.split('.')[1]}"
+            elif field in HEADER_FIELDS:
+                place = f"err-{_dom_id(field)}"
+            else:
+                unplaced.append(explain_problem(problem))
+                continue
+            by_place.setdefault(place, []).append(explain_problem(problem))
+        for place, messages in by_place.items():
+            self.query_one(f"#{place}", Label).update(Text("\n".join(messages)))
+        summary = t("form.problems", count=len(problems)) if problems else ""
+        if unplaced:
+            summary = "\n".join([summary, *unplaced])
+        self.query_one("#form-summary", Label).update(Text(summary))
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_add_line(self) -> None:
+        if self._line_count < MAX_LINES:
+            self._line_count += 1
+            self._show_lines()
+            self.query_one(f"#in-{_dom_id(f'lines.{self._line_count - 1}.product')}", Input).focus()
+
+    def action_remove_line(self) -> None:
+        if self._line_count > 1:
+            self._line_count -= 1
+            self._show_lines()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        values = self.current_values()
+        draft, problems = build_draft(values)
+        self.show_problems(problems)
+        if draft is None:
+            return
+        from followup_tui.services.orders.entry import create_order, edit_order
+
+        detail, version = self.detail, self.expected_version
+
+        def save(store: Any) -> OrderView:
+            if detail is None:
+                return create_order(store, draft)
+            return edit_order(store, detail.order.id, draft, version or 0)
+
+        call_service(self, save, self._saved, on_error=self._refused, group="save-order")
+
+    def _saved(self, view: OrderView) -> None:
+        self.app.notify(t("form.saved", order=view.order_no), timeout=3)
+        self.dismiss(view)
+
+    def _refused(self, error: BaseException, message: str) -> None:
+        if isinstance(error, StaleEditError):
+            from followup_tui.screens.orders.conflict import ConflictScreen
+
+            mine = self.current_values()
+            opened = self._values or mine
+            self.app.push_screen(
+                ConflictScreen(mine, error.theirs, take_theirs=untouched_fields(mine, opened)),
+                lambda merged: self._resolved(merged, error),
+            )
+            return
+        if isinstance(error, FollowupError):
+            self.show_problems(list(error.problems))
+            return
+        self.query_one("#form-summary", Label).update(Text(message))
+
+    def _resolved(self, merged: FormValues | None, error: StaleEditError) -> None:
+        if merged is None:
+            return
+        self.expected_version = int(str(error.theirs["version"]))
+        # The other save is now what this form is based on (for a third save meanwhile).
+        self._values = theirs_as_values(error.theirs)
+        self._fill(merged)
+        self.action_save()

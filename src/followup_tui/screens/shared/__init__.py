@@ -1,0 +1,1 @@
+"""What every area's screens share: service calls from a worker, prompts, the first run."""

@@ -1,0 +1,1 @@
+"""Archive use cases: filing, search, previews, the document checklist and the audit bundle."""

@@ -1,0 +1,1 @@
+"""Order use cases: entry, editing, lifecycle moves, the queue's pages."""

@@ -1,0 +1,1 @@
+"""Timeline use cases: plans and re-planning, exceptions, shipments, review, customer notices."""
