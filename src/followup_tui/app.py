@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from textual.app import App
-from textual.binding import Binding
 
-from followup_tui.commands.desk_commands import DeskCommands
+from followup_tui.commands.palette import WorkflowCommands
 from followup_tui.desk_settings import DeskSettings
 from followup_tui.i18n import t, use_language
+from followup_tui.screens.shared.workflows import workflow_bindings
 from followup_tui.store.window_reader import WindowReader
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows import DESK
 
 if TYPE_CHECKING:
     from followup_tui.domain.calendar import BusinessCalendar
@@ -38,20 +39,8 @@ class FollowupApp(App[int]):
 
     CSS_PATH = "styles/app.tcss"
     TITLE = "followup"
-    COMMANDS = App.COMMANDS | {DeskCommands}
-    BINDINGS = [
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "Palette",
-            id="desk.palette",
-            show=False,
-            priority=True,
-            tooltip="Every workflow, by name",
-        ),
-        Binding("question_mark", "show_keys", "Keys", id="desk.keys", tooltip="All keys"),
-        Binding("ctrl+q", "quit", "Quit", id="desk.quit", tooltip="Leave the desk"),
-    ]
+    COMMANDS = App.COMMANDS | {WorkflowCommands}
+    BINDINGS = workflow_bindings(DESK)
 
     def __init__(
         self,

@@ -264,7 +264,29 @@ def _keymap(value: object) -> dict[str, str]:
         key = f"keymap.{binding}"
         _text(key, binding, 'a binding id such as "orders.advance"', spaces=False)
         keymap[binding] = _text(key, keys, 'a key such as "a" or "ctrl+z"', spaces=False)
+    _check_keymap_against_workflows(keymap)
     return keymap
+
+
+def _check_keymap_against_workflows(keymap: Mapping[str, str]) -> None:
+    """Refuse an id no workflow has (a typo would be ignored without a word) and two
+    workflows of one screen on one key (one of them could never be reached)."""
+    from followup_tui.workflows import key_clashes, workflow_ids
+
+    known = workflow_ids()
+    for binding in keymap:
+        if binding not in known:
+            raise ConfigError(
+                f"keymap.{binding}",
+                "is not a workflow id; the ids are: " + ", ".join(known),
+            )
+    for clash in key_clashes(keymap):
+        changed = clash.second if clash.second in keymap else clash.first
+        other = clash.first if changed == clash.second else clash.second
+        raise ConfigError(
+            f"keymap.{changed}",
+            f"{clash.key!r} is also the key of {other} on the {clash.screen} screen",
+        )
 
 
 def _view(name: str, value: object) -> SavedView:

@@ -25,6 +25,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from followup_tui.domain.orders.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery
 from followup_tui.domain.orders.rules import AT_RISK_DAYS, LineDraft, OrderDraft
+from followup_tui.workflows import PaletteEntry, offered_on
 
 if TYPE_CHECKING:
     from followup_tui.app import FollowupApp
@@ -459,3 +460,18 @@ def messages(app: App[Any], severity: str | None = None) -> Iterator[str]:
     for level, message in notifications(app):
         if severity is None or level == severity:
             yield message
+
+
+def palette_of(screen: str, prefix: str = "") -> tuple[PaletteEntry, ...]:
+    """The palette entries of a workflow screen's own rows (not the per-value variants),
+    read from the workflow table the screens and the palette are made from."""
+    return tuple(
+        PaletteEntry(row, row.action)
+        for row in offered_on(screen)
+        if row.palette and not row.variants and row.id.startswith(prefix)
+    )
+
+
+def changing_actions(screen: str) -> frozenset[str]:
+    """The actions of ``screen`` that change data (a watching desk refuses them)."""
+    return frozenset(row.action_name for row in offered_on(screen) if row.changes_data)

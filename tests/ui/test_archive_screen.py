@@ -12,11 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_kit import ACME, FIXED_NOW, Desk, move_to, press, screen_text, settle, type_text
+from desk_kit import (
+    ACME,
+    FIXED_NOW,
+    Desk,
+    move_to,
+    palette_of,
+    press,
+    screen_text,
+    settle,
+    type_text,
+)
 from textual.pilot import Pilot
 
-from followup_tui.commands.archive_commands import ARCHIVE_ENTRIES
 from followup_tui.screens.archive.archive import ArchiveScreen
+from followup_tui.workflows.archive import ARCHIVE
 
 QC_TEXT = "质检报告 QC report\n外观检查：色差明显，三箱纸箱破损。\nAQL 2.5 抽检 200 件。\n"
 PACKING_TEXT = "装箱单 Packing list\n箱数 20 cartons, gross weight 480 kg.\n"
@@ -208,7 +218,7 @@ def test_every_archive_entry_is_an_action_and_the_palette_finds_it(desk: Desk) -
         screen = await open_archive(pilot)
         seen["missing"] = [
             entry.action
-            for entry in ARCHIVE_ENTRIES
+            for entry in palette_of(ARCHIVE)
             if not hasattr(screen, f"action_{entry.action_name()}")
         ]
         await press(pilot, "ctrl+p")

@@ -15,15 +15,25 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from desk_kit import FIXED_NOW, MARKUP, Desk, messages, open_queue, press, screen_text, settle
+from desk_kit import (
+    FIXED_NOW,
+    MARKUP,
+    Desk,
+    messages,
+    open_queue,
+    palette_of,
+    press,
+    screen_text,
+    settle,
+)
 from test_complaint_screen import open_triage
 from test_palette import open_palette, run_command, search
 from textual.pilot import Pilot
 
-from followup_tui.commands.complaint_commands import ANALYSIS_ENTRIES, TRIAGE_ENTRIES
 from followup_tui.screens.complaints.analysis import ComplaintAnalysisScreen, cell_texts
 from followup_tui.screens.complaints.triage import ComplaintQueueScreen
 from followup_tui.services.complaints.analysis import ComplaintAnalysis
+from followup_tui.workflows.complaints import ANALYSIS, TRIAGE
 
 DEFAULT_START, DEFAULT_END = date(2026, 8, 30), date(2026, 11, 28)
 #: An open order of the customer whose name looks like markup (serial 19).
@@ -173,18 +183,18 @@ def test_the_palette_offers_the_analysis_and_its_keys(desk: Desk) -> None:
 
     async def body(pilot: Pilot[Any]) -> None:
         triage = await open_triage(pilot)
-        opener = next(e for e in TRIAGE_ENTRIES if e.action_name() == "open_analysis")
+        opener = next(e for e in palette_of(TRIAGE) if e.action_name() == "open_analysis")
         assert hasattr(triage, "action_open_analysis")
         await run_command(pilot, opener.title())
         screen = await loaded(pilot)
         seen["opened"] = opener.title()
         palette = await open_palette(pilot)
-        for entry in ANALYSIS_ENTRIES:
+        for entry in palette_of(ANALYSIS):
             assert hasattr(screen, f"action_{entry.action_name()}"), entry.action
             if entry.title() not in await search(pilot, palette, entry.title()):
                 missing.append(entry.title())
         await press(pilot, "escape")
-        earlier = next(e for e in ANALYSIS_ENTRIES if e.action_name() == "earlier")
+        earlier = next(e for e in palette_of(ANALYSIS) if e.action_name() == "earlier")
         await run_command(pilot, earlier.title())
         await loaded(pilot)
         seen["period"] = screen.period

@@ -14,17 +14,27 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from desk_kit import Desk, messages, open_queue, press, screen_text, settle, type_text
+from desk_kit import (
+    Desk,
+    changing_actions,
+    messages,
+    open_queue,
+    palette_of,
+    press,
+    screen_text,
+    settle,
+    type_text,
+)
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
-from followup_tui.commands.complaint_commands import CASE_ENTRIES, QUEUE_ENTRIES, TRIAGE_ENTRIES
 from followup_tui.config import Config
-from followup_tui.screens.complaints.case_actions import MUTATING_ACTIONS
 from followup_tui.screens.complaints.detail import ComplaintDetailScreen
 from followup_tui.screens.complaints.form_base import CaseForm
 from followup_tui.screens.complaints.triage import ComplaintQueueScreen
 from followup_tui.services.complaints.views import ComplaintDetail
+from followup_tui.workflows.complaints import TRIAGE
+from followup_tui.workflows.orders import QUEUE
 
 #: Thursday 16:00 in Shanghai: three business hours before the desk's now, so a major
 #: complaint's two-hour acknowledgement is breached by an hour.
@@ -335,7 +345,7 @@ def test_a_supervisor_watching_sees_no_step_that_changes_a_case(desk: Desk) -> N
     async def body(pilot: Pilot[Any]) -> None:
         screen = await open_triage(pilot)
         seen["allowed"] = {
-            action: screen.check_action(action, ()) for action in sorted(MUTATING_ACTIONS)
+            action: screen.check_action(action, ()) for action in sorted(changing_actions(TRIAGE))
         }
         seen["footer"] = screen_text(pilot.app).splitlines()[-1]
         await press(pilot, "k")
@@ -357,18 +367,18 @@ def test_every_complaint_command_names_an_action_and_the_palette_finds_it(desk: 
 
     async def body(pilot: Pilot[Any]) -> None:
         queue_screen = pilot.app.screen
-        for entry in QUEUE_ENTRIES:
+        for entry in palette_of(QUEUE, "complaints."):
             assert hasattr(queue_screen, f"action_{entry.action_name()}"), entry.action
         palette = await open_palette(pilot)
-        for entry in QUEUE_ENTRIES:
+        for entry in palette_of(QUEUE, "complaints."):
             if entry.title() not in await search(pilot, palette, entry.title()):
                 missing.append(entry.title())
         await press(pilot, "escape")
         screen = await open_triage(pilot)
-        for entry in (*TRIAGE_ENTRIES, *CASE_ENTRIES):
+        for entry in palette_of(TRIAGE):
             assert hasattr(screen, f"action_{entry.action_name()}"), entry.action
         palette = await open_palette(pilot)
-        for entry in (*TRIAGE_ENTRIES, *CASE_ENTRIES):
+        for entry in palette_of(TRIAGE):
             if entry.title() not in await search(pilot, palette, entry.title()):
                 missing.append(entry.title())
         await press(pilot, "escape")

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from desk_kit import (
     Desk,
+    changing_actions,
     messages,
     open_queue,
     order_nos,
+    palette_of,
     press,
     queue,
     screen_text,
@@ -22,15 +24,16 @@ from desk_kit import (
 from textual.command import Command, CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 
-from followup_tui.commands.desk_commands import DESK_ENTRIES
-from followup_tui.commands.order_commands import ORDER_ENTRIES
-from followup_tui.commands.palette import PaletteEntry
 from followup_tui.config import Config, SavedView
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.i18n import load_catalog, t
-from followup_tui.screens.orders.queue_actions import MUTATING_ACTIONS
 from followup_tui.widgets.virtual_table import VirtualTable
+from followup_tui.workflows import DESK, PaletteEntry
+from followup_tui.workflows.orders import QUEUE
 
+ORDER_ENTRIES = palette_of(QUEUE, "orders.")
+DESK_ENTRIES = palette_of(DESK)
+MUTATING_ACTIONS = changing_actions(QUEUE)
 ALL_ENTRIES: tuple[PaletteEntry, ...] = (*ORDER_ENTRIES, *DESK_ENTRIES)
 MUTATING_KEYS = ("n", "e", "y", "a", "h", "r", "x", "g", "m", "ctrl+z")
 

@@ -7,13 +7,12 @@ from datetime import date
 from typing import Any
 
 import pytest
-from desk_kit import Desk, messages, press, settle, spec_of
+from desk_kit import Desk, changing_actions, messages, palette_of, press, settle, spec_of
 from test_detail import cells, open_detail
 from test_timeline_screen import open_timeline
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Select
 
-from followup_tui.commands.timeline_commands import TIMELINE_ENTRIES
 from followup_tui.screens.timeline.shipment_form import (
     MODES,
     ShipmentDraft,
@@ -21,9 +20,9 @@ from followup_tui.screens.timeline.shipment_form import (
     check_shipment,
 )
 from followup_tui.screens.timeline.timeline import TimelineScreen
-from followup_tui.screens.timeline.timeline_actions import MUTATING_ACTIONS
 from followup_tui.services.timeline.events import SHIP_MODES, add_shipment, list_shipments
 from followup_tui.widgets.gantt import GanttView
+from followup_tui.workflows.timeline import TIMELINE
 
 TWO_LINES = "PO-2026-00006"  # an open order in production with a second line of 10 cartons
 
@@ -173,7 +172,7 @@ def test_a_supervisor_watching_cannot_book_a_shipment(desk: Desk) -> None:
         seen["screen"] = pilot.app.screen
 
     desk.run(body, read_only=True)
-    assert "add_shipment" in MUTATING_ACTIONS
+    assert "add_shipment" in changing_actions(TIMELINE)
     assert seen["allowed"] is False
     assert isinstance(seen["screen"], TimelineScreen)
 
@@ -181,7 +180,7 @@ def test_a_supervisor_watching_cannot_book_a_shipment(desk: Desk) -> None:
 def test_booking_a_shipment_is_a_palette_command(desk: Desk) -> None:
     from test_palette import open_palette, search
 
-    entry = next(e for e in TIMELINE_ENTRIES if e.action == "add_shipment")
+    entry = next(e for e in palette_of(TIMELINE) if e.action == "add_shipment")
     seen: dict[str, Any] = {}
 
     async def body(pilot: Pilot[Any]) -> None:

@@ -22,6 +22,7 @@ from desk_kit import (
     TODAY,
     Desk,
     messages,
+    palette_of,
     press,
     screen_text,
     settle,
@@ -32,7 +33,6 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 
-from followup_tui.commands.review_commands import REVIEW_ENTRIES
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.timeline.contingency import load_contingency
 from followup_tui.domain.timeline.disruptions import ExceptionDraft, ExceptionKind
@@ -43,6 +43,7 @@ from followup_tui.screens.timeline.notice import NoticeScreen
 from followup_tui.screens.timeline.review import MAX_WEEKS, ReviewScreen
 from followup_tui.services.timeline.review import GroupBy
 from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
+from followup_tui.workflows.timeline import REVIEW
 
 SIZE = (120, 35)
 MILESTONES = (("production", "production"), ("qc", "QC"), ("shipping", "shipping"))
@@ -391,12 +392,12 @@ def test_review_without_rows_reads_the_timeline_in_a_worker(desk: Desk) -> None:
 def test_every_review_action_is_in_the_palette(desk: Desk) -> None:
     for language in ("en", "zh_CN"):
         catalog = load_catalog(language).messages
-        for entry in REVIEW_ENTRIES:
-            assert entry.title_key in catalog and entry.help_key in catalog
+        for entry in palette_of(REVIEW):
+            assert entry.workflow.title in catalog and entry.workflow.help in catalog
 
     async def body(pilot: Pilot[Any]) -> None:
         screen = await open_review(pilot, ROWS)
-        for entry in REVIEW_ENTRIES:
+        for entry in palette_of(REVIEW):
             assert callable(getattr(screen, f"action_{entry.action_name()}", None)), entry
         await press(pilot, "ctrl+p")
         palette = pilot.app.screen

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from desk_kit import Desk, press, screen_text, settle
+from desk_kit import Desk, palette_of, press, screen_text, settle
 from textual.pilot import Pilot
 
-from followup_tui.commands.timeline_commands import TIMELINE_ENTRIES
 from followup_tui.screens.timeline.notice import NoticeScreen
 from followup_tui.screens.timeline.timeline import TimelineScreen
 from followup_tui.widgets.gantt import GanttView
+from followup_tui.workflows.timeline import TIMELINE
 
 
 async def open_timeline(pilot: Pilot[Any]) -> TimelineScreen:
@@ -109,10 +109,10 @@ def test_every_timeline_workflow_is_a_palette_command(desk: Desk) -> None:
 
     async def body(pilot: Pilot[Any]) -> None:
         screen = await open_timeline(pilot)
-        for entry in TIMELINE_ENTRIES:
+        for entry in palette_of(TIMELINE):
             assert hasattr(screen, f"action_{entry.action_name()}"), entry.action
         palette = await open_palette(pilot)
-        for entry in TIMELINE_ENTRIES:
+        for entry in palette_of(TIMELINE):
             found = await search(pilot, palette, entry.title())
             if entry.title() not in found:
                 missing.append(entry.title())

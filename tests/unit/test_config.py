@@ -461,3 +461,41 @@ def test_import_is_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_misspelt_keymap_id_names_the_key_and_lists_the_ids(path: Path) -> None:
+    write(path, '[keymap]\norders.holdd = "H"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "keymap.orders.holdd"
+    assert "orders.hold" in caught.value.detail
+    assert "timeline.later" in caught.value.detail
+
+
+def test_two_workflows_on_one_key_of_one_screen_is_an_error(path: Path) -> None:
+    # "h" is hold on the queue: advance mapped there too would hide one of them.
+    write(path, '[keymap]\norders.advance = "h"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "keymap.orders.advance"
+    assert "orders.hold" in caught.value.detail and "'h'" in caught.value.detail
+
+
+def test_a_desk_key_clashes_on_every_screen(path: Path) -> None:
+    write(path, '[keymap]\ndesk.quit = "k"\n')  # k: a kind facet, an acknowledgement
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "keymap.desk.quit"
+    assert "archive.choose_kind" in caught.value.detail
+
+
+def test_the_same_key_on_two_screens_is_fine(path: Path) -> None:
+    # "H" holds on the queue; on the timeline nothing answers to H.
+    write(path, '[keymap]\norders.hold = "H"\ntimeline.done = "H"\n')
+    assert dict(load_config(path).keymap) == {"orders.hold": "H", "timeline.done": "H"}
+
+
+def test_config_set_refuses_an_unknown_keymap_id(path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        set_config_value(path, "keymap.orders.holdd", "H")
+    assert caught.value.key == "keymap.orders.holdd"

@@ -1,48 +1,54 @@
-"""A palette provider built from a table of entries, each naming a screen action.
+"""The command palette, made from the workflow tables: one provider for every screen.
 
-An entry's callback runs the very action its key binding runs (``screen.run_action``),
-so the palette and the keys cannot drift apart. Titles read "Area: verb object" in the
-clerk's language; the English title is matched too, so a Chinese clerk who remembers
-"advance" still finds 订单：推进订单. Entries whose action the screen refuses (a
-mutating action on a read-only desk) are not offered.
+The provider asks the screen under the palette which workflow screen it is
+(``WORKFLOW_SCREEN``), and offers that screen's rows and the desk-wide ones. An entry's
+callback runs the very action its key binding runs (``screen.run_action``), so the
+palette and the keys cannot drift apart, and entries the screen refuses (a workflow that
+changes data, on a read-only desk) are not offered. Titles read "Area: verb object" in
+the clerk's language; the English title is matched too, so a Chinese clerk who
+remembers "advance" still finds 订单：推进订单.
+
+Nothing here imports a screen: screens name their workflow table, and the palette reads
+it through the screen it is given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import Screen
 
-from followup_tui.i18n import current_language, load_catalog, t
+from followup_tui.i18n import current_language, load_catalog
+from followup_tui.workflows import DESK, PaletteEntry, Workflow, offered_on
 
 
-@dataclass(frozen=True)
-class PaletteEntry:
-    """One palette command: ``action`` is an action string on the screen, with args."""
+@runtime_checkable
+class OffersVariants(Protocol):
+    """A screen that lists the values of its ``variants`` rows (columns, statuses)."""
 
-    title_key: str
-    action: str
-    help_key: str = ""
-    #: Placeholders filled with a translated catalog key: (("column", "queue.col.owner"),)
-    title_keys: tuple[tuple[str, str], ...] = ()
-    #: Placeholders filled with a literal value, e.g. a saved view's name.
-    title_values: tuple[tuple[str, str], ...] = ()
+    def palette_variants(self, workflow: Workflow) -> Iterable[PaletteEntry]: ...
 
-    def title(self) -> str:
-        return self.title_in(t)
 
-    def title_in(self, translate: Callable[..., str]) -> str:
-        params = {name: translate(key) for name, key in self.title_keys}
-        params.update(self.title_values)
-        return translate(self.title_key, **params)
+def palette_entries(screen: Screen[object] | None, name: str) -> tuple[PaletteEntry, ...]:
+    """The entries of workflow screen ``name`` and the desk's, in table order.
 
-    def action_name(self) -> str:
-        return self.action.split("(", 1)[0]
+    ``screen`` supplies the variants (a saved view per name); without it, or for a
+    screen that lists none, variant rows offer nothing.
+    """
+    entries: list[PaletteEntry] = []
+    for row in (*offered_on(name), *offered_on(DESK)):
+        if not row.palette:
+            continue
+        if not row.variants:
+            entries.append(PaletteEntry(row, row.action))
+        elif isinstance(screen, OffersVariants):
+            entries.extend(screen.palette_variants(row))
+    return tuple(entries)
 
 
 def literal_highlight(matcher: Matcher, title: str) -> Content:
@@ -60,18 +66,22 @@ def literal_highlight(matcher: Matcher, title: str) -> Content:
     return content
 
 
-class EntryProvider(Provider):
-    """Subclasses say which entries apply to the screen under the palette."""
+class WorkflowCommands(Provider):
+    """Every workflow of the screen under the palette, and the desk's own."""
 
-    def entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
-        raise NotImplementedError
+    def _allowed(self, entry: PaletteEntry) -> bool:
+        name = entry.action_name()
+        if name.startswith("app."):
+            return self.app.check_action(name.removeprefix("app."), ()) is not False
+        return self.screen.check_action(name, ()) is True
 
     def _offered(self) -> list[tuple[PaletteEntry, str, str]]:
         screen = self.screen
+        name = getattr(screen, "WORKFLOW_SCREEN", "")
         english = load_catalog("en") if current_language() != "en" else None
         offered = []
-        for entry in self.entries(screen):
-            if screen.check_action(entry.action_name(), ()) is not True:
+        for entry in palette_entries(screen, name):
+            if not self._allowed(entry):
                 continue
             title = entry.title()
             search_text = title
@@ -87,7 +97,7 @@ class EntryProvider(Provider):
                 Content(title),
                 partial(self.screen.run_action, entry.action),
                 text=title,
-                help=t(entry.help_key) if entry.help_key else None,
+                help=entry.help_text(),
             )
 
     async def search(self, query: str) -> Hits:
@@ -100,5 +110,5 @@ class EntryProvider(Provider):
                     literal_highlight(matcher, title),
                     partial(self.screen.run_action, entry.action),
                     text=title,
-                    help=t(entry.help_key) if entry.help_key else None,
+                    help=entry.help_text(),
                 )

@@ -14,27 +14,50 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from followup_tui.commands.archive_commands import ArchiveCommands
 from followup_tui.i18n import t
-from followup_tui.screens.archive.archive_actions import (
-    ArchiveActions,
+from followup_tui.screens.archive.hits import (
     ArchiveFilters,
     ArchiveRow,
     kind_title,
+    parse_range,
     pieces_text,
 )
+from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk_header
+from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.archive import ARCHIVE
+
+if TYPE_CHECKING:
+    from followup_tui.services.archive.views import DocumentView, FileResult
+
+
+#: The kinds of the contract, for when the company's kind table cannot be read.
+DEFAULT_KINDS: tuple[str, ...] = (
+    "contract",
+    "commercial_invoice",
+    "packing_list",
+    "qc_report",
+    "bill_of_lading",
+    "customs_declaration",
+    "letter_of_credit",
+    "certificate_of_origin",
+    "insurance",
+    "certificate",
+    "email",
+    "other",
+)
+
 
 if TYPE_CHECKING:
     from followup_tui.services.archive.checklist import Checklist
@@ -47,37 +70,9 @@ DEBOUNCE = 0.15
 PAGE = 50
 
 
-def _binding(key: str, action: str, name: str, tip: str, *, show: bool = True) -> Binding:
-    return Binding(key, action, name, id=f"archive.{action}", tooltip=tip, show=show)
-
-
-class ArchiveScreen(ArchiveActions):
-    COMMANDS = {ArchiveCommands}
-    BINDINGS = [
-        _binding("escape", "back", "Back", "Back to the queue"),
-        Binding(
-            "slash",
-            "focus_search",
-            "Search",
-            id="archive.focus_search",
-            tooltip="Type words to search for",
-            priority=True,
-        ),
-        _binding("enter", "preview", "Preview", "Show the document's text around the matches"),
-        _binding("x", "export", "Export", "Copy the original file to a folder"),
-        _binding("f", "refile", "Re-file", "Correct the kind or the order"),
-        _binding("a", "attach", "Attach", "Attach to an order"),
-        _binding("n", "file_new", "File", "File new documents"),
-        _binding("b", "bundle", "Bundle", "Export the order's audit bundle", show=False),
-        _binding("w", "waive", "Waive", "Ship without the missing documents", show=False),
-        _binding("k", "choose_kind", "Kind", "Show one kind of document"),
-        _binding("c", "choose_customer", "Customer", "Show one customer's documents", show=False),
-        _binding("o", "choose_order", "Order", "Show one order's documents", show=False),
-        _binding("r", "choose_dates", "Dates", "Show documents dated in a range", show=False),
-        _binding("t", "toggle_order_scope", "This order", "This order only, or everything"),
-        _binding("down", "focus_results", "Results", "To the results", show=False),
-        _binding("ctrl+r", "reload", "Reload", "Search again", show=False),
-    ]
+class ArchiveScreen(DeskScreen[None]):
+    WORKFLOW_SCREEN = ARCHIVE
+    BINDINGS = workflow_bindings(ARCHIVE)
     DEFAULT_CSS = """
     ArchiveScreen #archive-checklist { height: auto; padding: 0 1; }
     ArchiveScreen #archive-bar { height: 1; }
@@ -105,6 +100,11 @@ class ArchiveScreen(ArchiveActions):
         self._timer: Timer | None = None
         self._preview_sequence = 0
         self.checklist: Checklist | None = None
+        self.rows: list[ArchiveRow] = []
+        #: The last filing's per-file report, kept in the preview until the clerk moves on.
+        self.pinned_report: Text | None = None
+        #: What the last export, re-file or filing did, kept on the status line.
+        self.last_change: Text | None = None
 
     # --- layout ---------------------------------------------------------------------
 
@@ -361,6 +361,299 @@ class ArchiveScreen(ArchiveActions):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def current_row(self) -> ArchiveRow | None:
+        table = self.query_one("#archive-hits", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def _document(self) -> DocumentView | None:
+        row = self.current_row()
+        if row is None:
+            self.notify(t("archive.pick_document"), severity="warning")
+            return None
+        return row.document
+
+    def _after_change(self, message: Text) -> None:
+        self.last_change = message
+        self.set_status(message)
+        self.load_checklist()
+        self.search_now()
+
+    def action_choose_kind(self) -> None:
+        def load(_store: object) -> tuple[str, ...]:
+            try:
+                from followup_tui.domain.archive.documents import load_document_kinds
+            except ImportError:
+                return DEFAULT_KINDS
+            return tuple(spec.key for spec in load_document_kinds())
+
+        def ask(kinds: tuple[str, ...]) -> None:
+            options = [("", t("archive.facet_all"))]
+            options += [(kind, kind_title(kind)) for kind in kinds]
+            self.app.push_screen(
+                ChoiceScreen(t("archive.choose_kind"), options, current=self.filters.kind),
+                lambda kind: None if kind is None else self.set_filters(kind=kind),
+            )
+
+        call_service(self, load, ask, group="archive-kinds")
+
+    def action_choose_customer(self) -> None:
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.choose_customer"),
+                t("archive.customer_label"),
+                default=self.filters.customer,
+            ),
+            lambda answer: None if answer is None else self.set_filters(customer=answer),
+        )
+
+    def action_choose_order(self) -> None:
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.choose_order"), t("archive.order_label"), default=self.filters.order_no
+            ),
+            lambda answer: None if answer is None else self.set_filters(order_no=answer),
+        )
+
+    def action_choose_dates(self) -> None:
+        def chosen(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                low, high = parse_range(answer)
+            except ValueError:
+                self.notify(t("archive.bad_range", text=answer), severity="error")
+                return
+            self.set_filters(date_from=low, date_to=high)
+
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.choose_dates"),
+                t("archive.dates_label"),
+                placeholder="2025-01..2026-12",
+            ),
+            chosen,
+        )
+
+    def action_toggle_order_scope(self) -> None:
+        if not self.home_order_no:
+            return
+        scoped = self.filters.order_no == self.home_order_no
+        self.set_filters(order_no="" if scoped else self.home_order_no)
+
+    def action_export(self) -> None:
+        document = self._document()
+        if document is None:
+            return
+        document_id = document.id
+
+        def chosen(folder: str | None) -> None:
+            if not folder:
+                return
+            from followup_tui.services.archive.filing import export_document
+
+            destination = Path(folder).expanduser()
+            call_service(
+                self,
+                lambda store: export_document(store, document_id, destination),
+                lambda path: self._exported(Text(t("archive.exported", path=str(path)))),
+                group="archive-change",
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.export_title", title=document.title),
+                t("archive.export_label"),
+                default=str(Path.home()),
+                required=True,
+            ),
+            chosen,
+        )
+
+    def _exported(self, message: Text) -> None:
+        self.last_change = message
+        self.set_status(message)
+
+    def action_refile(self) -> None:
+        document = self._document()
+        if document is None:
+            return
+        document_id, old_order = document.id, document.order_no
+
+        def order_chosen(kind: str, answer: str | None) -> None:
+            if answer is None:
+                return
+            order_no = answer if answer and answer != old_order else None
+            self._refile(
+                document_id, kind=kind if kind != document.kind else None, order_no=order_no
+            )
+
+        def kind_chosen(kind: str | None) -> None:
+            if kind is None:
+                return
+            self.app.push_screen(
+                PromptScreen(
+                    t("archive.refile_title", title=document.title),
+                    t("archive.order_label"),
+                    default=old_order,
+                ),
+                lambda answer: order_chosen(kind, answer),
+            )
+
+        options = [(kind, kind_title(kind)) for kind in DEFAULT_KINDS]
+        if document.kind not in DEFAULT_KINDS:
+            options.insert(0, (document.kind, kind_title(document.kind)))
+        self.app.push_screen(
+            ChoiceScreen(t("archive.choose_kind"), options, current=document.kind), kind_chosen
+        )
+
+    def action_attach(self) -> None:
+        document = self._document()
+        if document is None:
+            return
+        document_id = document.id
+
+        def chosen(answer: str | None) -> None:
+            if answer:
+                self._refile(document_id, order_no=answer)
+
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.attach_title", title=document.title),
+                t("archive.order_label"),
+                default=self.home_order_no,
+                required=True,
+            ),
+            chosen,
+        )
+
+    def _refile(
+        self, document_id: int, *, kind: str | None = None, order_no: str | None = None
+    ) -> None:
+        if kind is None and order_no is None:
+            return
+        from followup_tui.services.archive.filing import refile_document
+
+        call_service(
+            self,
+            lambda store: refile_document(store, document_id, kind=kind, order_no=order_no),
+            lambda _view: self._after_change(Text(t("archive.refiled"))),
+            group="archive-change",
+        )
+
+    def action_file_new(self) -> None:
+        from followup_tui.screens.archive.file_picker import FilePickerScreen, Picked
+
+        def picked(choice: Picked | None) -> None:
+            if choice is None or not choice.paths:
+                return
+            from followup_tui.services.archive.filing import file_documents
+
+            paths, order_no = choice.paths, choice.order_no
+            call_service(
+                self,
+                lambda store: file_documents(store, paths, order_no=order_no),
+                self._filed,
+                group="archive-change",
+            )
+
+        self.app.push_screen(FilePickerScreen(Path.cwd(), order_no=self.home_order_no), picked)
+
+    def _filed(self, results: tuple[FileResult, ...]) -> None:
+        """One line per file: ✓ filed, = already filed, ✗ refused and why."""
+        report = Text()
+        marks = {"filed": ("✓", "green"), "duplicate": ("=", "dim"), "refused": ("✗", "bold red")}
+        for result in results:
+            mark, style = marks.get(result.status, ("?", ""))
+            report.append(f"{mark} ", style=style)
+            report.append(Path(result.path).name)
+            report.append(f"  {t(f'archive.file_status.{result.status}')}", style=style)
+            if result.status == "refused" and result.message_key:
+                report.append("  ")
+                report.append(t(result.message_key, **dict(result.params or {})))
+            report.append("\n")
+        filed = sum(result.status == "filed" for result in results)
+        refused = sum(result.status == "refused" for result in results)
+        self.pinned_report = report
+        style = "bold yellow" if refused else ""
+        self._after_change(Text(t("archive.filed", filed=filed, refused=refused), style=style))
+
+    def _bundle_order(self) -> int | None:
+        """The order the screen was opened for, else the selected document's order."""
+        order_id = self.order_id
+        if order_id is None:
+            row = self.current_row()
+            order_id = row.document.order_id if row is not None else None
+        if order_id is None:
+            self.notify(t("archive.pick_order_first"), severity="warning")
+        return order_id
+
+    def action_bundle(self) -> None:
+        """Everything about one order in a zip: documents, history, notes, timeline,
+        complaints, for an auditor or finance."""
+        order_id = self._bundle_order()
+        if order_id is None:
+            return
+
+        def chosen(folder: str | None) -> None:
+            if not folder:
+                return
+            from followup_tui.services.archive.bundle import audit_bundle
+
+            destination = Path(folder).expanduser()
+            call_service(
+                self,
+                lambda store: audit_bundle(store, order_id, destination),
+                lambda path: self._exported(Text(t("archive.bundled", path=str(path)))),
+                group="archive-change",
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.bundle_title"),
+                t("archive.bundle_label"),
+                default=str(Path.home()),
+                required=True,
+            ),
+            chosen,
+        )
+
+    def action_waive(self) -> None:
+        """Ship without the missing documents: a supervisor's decision, with a reason."""
+        checklist = getattr(self, "checklist", None)
+        order_id = self.order_id
+        if order_id is None or checklist is None:
+            self.notify(t("archive.pick_order_first"), severity="warning")
+            return
+        missing = tuple(checklist.missing)
+        if not missing:
+            self.notify(t("archive.nothing_missing"))
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            from followup_tui.services.archive.checklist import waive_documents
+
+            call_service(
+                self,
+                lambda store: waive_documents(store, order_id, missing, reason),
+                lambda _view: self._after_change(
+                    Text(t("archive.waived_done", count=len(missing)))
+                ),
+                group="archive-change",
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                t("archive.waive_title", kinds=", ".join(missing)),
+                t("archive.waive_label"),
+                required=True,
+            ),
+            reason_given,
+        )
 
 
 def _find(query: str, filters: ArchiveFilters, store: StoreContext) -> tuple[ArchiveRow, ...]:

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Label, Static
 from textual.widgets.tree import TreeNode
 
 from followup_tui.i18n import t
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.archive import FILE_PICKER
 
 
 @dataclass(frozen=True)
@@ -31,29 +31,11 @@ class Picked:
     order_no: str
 
 
-class FilePickerScreen(ModalScreen[Picked | None]):
+class FilePickerScreen(DeskModal[Picked | None]):
     """Dismisses with the marked files (or the one under the cursor), or None."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Never mind"),
-        Binding(
-            "space",
-            "mark",
-            "Mark",
-            id="picker.mark",
-            tooltip="Mark or unmark the file",
-            priority=True,
-        ),
-        Binding(
-            "enter",
-            "file",
-            "File",
-            id="picker.file",
-            tooltip="File the marked files",
-            priority=True,
-        ),
-        Binding("o", "toggle_order", "Order", id="picker.order", tooltip="For the order or none"),
-    ]
+    WORKFLOW_SCREEN = FILE_PICKER
+    BINDINGS = workflow_bindings(FILE_PICKER)
     DEFAULT_CSS = """
     FilePickerScreen { align: center middle; }
     FilePickerScreen > Vertical {

@@ -27,14 +27,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from followup_tui.commands.complaint_commands import ComplaintAnalysisCommands
 from followup_tui.i18n import t
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.services.complaints.analysis_text import (
     Section,
     default_period,
@@ -47,6 +45,7 @@ from followup_tui.services.complaints.analysis_text import (
 )
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.table_render import sanitize
+from followup_tui.workflows.complaints import ANALYSIS
 
 if TYPE_CHECKING:
     from followup_tui.services.complaints.analysis import ComplaintAnalysis
@@ -73,51 +72,11 @@ def section_table(section: Section) -> Table:
     return table
 
 
-class ComplaintAnalysisScreen(Screen[None]):
+class ComplaintAnalysisScreen(DeskScreen[None]):
     """Counts, shares, SLA compliance and response times for one period."""
 
-    COMMANDS = {ComplaintAnalysisCommands}
-    BINDINGS = [
-        Binding(
-            "left_square_bracket",
-            "earlier",
-            "Earlier",
-            id="complaint_analysis.earlier",
-            tooltip="The period before this one, as long",
-        ),
-        Binding(
-            "right_square_bracket",
-            "later",
-            "Later",
-            id="complaint_analysis.later",
-            tooltip="The period after this one, never past today",
-        ),
-        Binding(
-            "plus",
-            "longer",
-            "Longer",
-            id="complaint_analysis.longer",
-            tooltip="Twice as long, ending on the same day",
-        ),
-        Binding(
-            "minus",
-            "shorter",
-            "Shorter",
-            id="complaint_analysis.shorter",
-            tooltip="Half as long, ending on the same day",
-        ),
-        Binding(
-            "ctrl+r",
-            "reload",
-            "Reload",
-            id="complaint_analysis.reload",
-            show=False,
-            tooltip="Read the complaints again",
-        ),
-        Binding(
-            "escape", "back", "Back", id="complaint_analysis.back", tooltip="Back to the triage"
-        ),
-    ]
+    WORKFLOW_SCREEN = ANALYSIS
+    BINDINGS = workflow_bindings(ANALYSIS)
     DEFAULT_CSS = """
     ComplaintAnalysisScreen #analysis-title { height: auto; padding: 0 1; }
     ComplaintAnalysisScreen #analysis-scroll { height: 1fr; }

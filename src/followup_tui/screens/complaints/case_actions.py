@@ -14,102 +14,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
-
 from followup_tui.i18n import t
 from followup_tui.screens.shared.prompt import PromptScreen
-from followup_tui.screens.shared.service_calls import call_service, desk
+from followup_tui.screens.shared.service_calls import call_service
+from followup_tui.screens.shared.workflows import DeskScreen
 
 if TYPE_CHECKING:
     from followup_tui.screens.complaints.form_base import CaseForm
     from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
     from followup_tui.store.unit_of_work import StoreContext
 
-#: Actions that change the store; hidden and refused on a read-only desk (the store of
-#: ``followup watch`` cannot be written, so even a supervisor's acknowledgement is made
-#: from a clerk's desk).
-MUTATING_ACTIONS: frozenset[str] = frozenset(
-    {
-        "acknowledge",
-        "assign",
-        "pause",
-        "resume",
-        "escalate",
-        "record_cause",
-        "record_remedy",
-        "close_case",
-        "record_satisfaction",
-        "reopen",
-    }
-)
 
-#: The keys of a case's workflows, the same on the queue and on the detail.
-CASE_BINDINGS: list[BindingType] = [
-    Binding(
-        "k",
-        "acknowledge",
-        "Acknowledge",
-        id="complaints.acknowledge",
-        tooltip="Acknowledge the complaint (meets the acknowledgement clock)",
-    ),
-    Binding(
-        "g",
-        "assign",
-        "Assign",
-        id="complaints.assign",
-        tooltip="Give the case to a clerk",
-        show=False,
-    ),
-    Binding(
-        "p",
-        "pause",
-        "Pause",
-        id="complaints.pause",
-        tooltip="Stop the clocks while waiting on someone else",
-    ),
-    Binding("r", "resume", "Resume", id="complaints.resume", tooltip="Start the clocks again"),
-    Binding(
-        "u", "escalate", "Escalate", id="complaints.escalate", tooltip="Escalate to the supervisors"
-    ),
-    Binding(
-        "i",
-        "record_cause",
-        "Cause",
-        id="complaints.cause",
-        tooltip="Record the root cause and who is responsible",
-    ),
-    Binding(
-        "m",
-        "record_remedy",
-        "Remedy",
-        id="complaints.remedy",
-        tooltip="Record the remedy (meets the plan clock)",
-    ),
-    Binding("z", "close_case", "Close", id="complaints.close", tooltip="Close the case"),
-    Binding(
-        "f",
-        "record_satisfaction",
-        "Satisfaction",
-        id="complaints.satisfaction",
-        tooltip="Record the customer's satisfaction",
-        show=False,
-    ),
-    Binding("o", "reopen", "Reopen", id="complaints.reopen", tooltip="Reopen the case", show=False),
-]
+class ComplaintActions(DeskScreen[None]):
+    """The base of the two screens a case is worked on: the steps of a case.
 
+    A screen built on it says which case the steps act on and how it shows a changed
+    case; the keys come from the complaints workflow table (one row serves both).
+    """
 
-class ComplaintActions(Screen[None]):
-    """Mixin for the complaint screens: the steps of a case."""
+    def current_case(self) -> ComplaintRow | None:
+        """The case the steps act on: the cursor's on the queue, the shown one on the
+        detail. Each screen answers for itself."""
+        raise NotImplementedError(f"{type(self).__name__} says which case it shows")
 
-    if TYPE_CHECKING:
-
-        def current_case(self) -> ComplaintRow | None: ...
-        def case_changed(self, detail: ComplaintDetail) -> None: ...
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # False hides the action from the footer and the palette (None would only dim it).
-        return not (action in MUTATING_ACTIONS and desk(self).read_only)
+    def case_changed(self, detail: ComplaintDetail) -> None:
+        """Show ``detail``, the case as a step left it."""
+        raise NotImplementedError(f"{type(self).__name__} shows a changed case")
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
-from followup_tui.commands.complaint_commands import ComplaintCommands
 from followup_tui.domain.complaints.sla import ExplainLine, format_duration
 from followup_tui.i18n import t
-from followup_tui.screens.complaints.case_actions import CASE_BINDINGS, ComplaintActions
+from followup_tui.screens.complaints.case_actions import ComplaintActions
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.workflows import workflow_bindings
 from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
 from followup_tui.services.orders.views import ChangeView
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.complaint_columns import CLOCK_KINDS, ClockCells
 from followup_tui.widgets.order_columns import format_quantity
+from followup_tui.workflows.complaints import CASE
 
 if TYPE_CHECKING:
     from followup_tui.store.unit_of_work import StoreContext
@@ -107,25 +107,8 @@ def describe_change(change: ChangeView) -> Text:
 
 
 class ComplaintDetailScreen(ComplaintActions):
-    COMMANDS = {ComplaintCommands}
-    BINDINGS = [
-        *CASE_BINDINGS,
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="complaints.detail_back",
-            tooltip="Back to the triage queue",
-        ),
-        Binding(
-            "ctrl+r",
-            "reload",
-            "Reload",
-            id="complaints.detail_reload",
-            show=False,
-            tooltip="Read the case again",
-        ),
-    ]
+    WORKFLOW_SCREEN = CASE
+    BINDINGS = workflow_bindings(CASE)
     DEFAULT_CSS = """
     ComplaintDetailScreen #case-body { padding: 0 1; }
     ComplaintDetailScreen .section { margin-top: 1; color: $accent; }

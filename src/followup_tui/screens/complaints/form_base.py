@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from followup_tui.domain.errors import FollowupError, Problem
 from followup_tui.i18n import t
 from followup_tui.screens.shared.service_calls import call_service
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.complaints import CASE_FORM
 
 if TYPE_CHECKING:
     from followup_tui.services.complaints.views import ComplaintDetail
@@ -49,17 +49,13 @@ def options(prefix: str, values: Sequence[str]) -> list[tuple[Text, str]]:
     return [(Text(t(f"{prefix}.{value}")), value) for value in values]
 
 
-class CaseForm(ModalScreen["ComplaintDetail | None"]):
+class CaseForm(DeskModal["ComplaintDetail | None"]):
     """Base of the complaint dialogs; subclasses name ``FIELDS`` and fill in
     :meth:`field_widget` and :meth:`checked`."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="complaint_form.save", tooltip="Check and save"),
-        Binding(
-            "escape", "close", "Close", id="complaint_form.close", tooltip="Close without saving"
-        ),
-    ]
+    WORKFLOW_SCREEN = CASE_FORM
+    BINDINGS = workflow_bindings(CASE_FORM)
     DEFAULT_CSS = """
     CaseForm { align: center middle; }
     CaseForm > VerticalScroll {

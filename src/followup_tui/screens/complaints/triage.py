@@ -11,7 +11,7 @@ it was on, wherever that case has moved to.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,20 +19,21 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label
 
-from followup_tui.commands.complaint_commands import ComplaintCommands
 from followup_tui.domain.complaints.sla import Level
 from followup_tui.i18n import current_language, t
-from followup_tui.screens.complaints.case_actions import CASE_BINDINGS, ComplaintActions
+from followup_tui.screens.complaints.case_actions import ComplaintActions
 from followup_tui.screens.shared.prompt import ChoiceScreen
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.workflows import workflow_bindings
 from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.complaint_columns import ClockCells, ListSource, complaint_columns
 from followup_tui.widgets.virtual_table import VirtualTable
+from followup_tui.workflows import PaletteEntry, Workflow
+from followup_tui.workflows.complaints import TRIAGE
 
 if TYPE_CHECKING:
     from followup_tui.domain.complaints.sla import SlaPolicy
@@ -58,96 +59,8 @@ def arrange(rows: Sequence[ComplaintRow], now: datetime) -> Triage:
 
 
 class ComplaintQueueScreen(ComplaintActions):
-    COMMANDS = {ComplaintCommands}
-    BINDINGS = [
-        *CASE_BINDINGS,
-        Binding(
-            "slash",
-            "focus_filter",
-            "Filter",
-            id="complaints.filter",
-            tooltip="Filter by customer or order no.",
-            priority=True,
-        ),
-        Binding(
-            "1",
-            "grade_slot(0)",
-            "Grade 1",
-            id="complaints.grade_1",
-            show=False,
-            tooltip="Only the most serious grade (again: every grade)",
-        ),
-        Binding(
-            "2",
-            "grade_slot(1)",
-            "Grade 2",
-            id="complaints.grade_2",
-            show=False,
-            tooltip="Only the second grade (again: every grade)",
-        ),
-        Binding(
-            "3",
-            "grade_slot(2)",
-            "Grade 3",
-            id="complaints.grade_3",
-            show=False,
-            tooltip="Only the third grade (again: every grade)",
-        ),
-        Binding(
-            "v",
-            "choose_grade",
-            "Grade",
-            id="complaints.grade",
-            show=False,
-            tooltip="Show one grade",
-        ),
-        Binding(
-            "s",
-            "choose_status",
-            "Status",
-            id="complaints.status",
-            show=False,
-            tooltip="Show one status",
-        ),
-        Binding(
-            "w",
-            "toggle_owner",
-            "Mine/all",
-            id="complaints.owner",
-            show=False,
-            tooltip="My cases or everyone's",
-        ),
-        Binding(
-            "e",
-            "toggle_escalated",
-            "Escalated",
-            id="complaints.escalated",
-            tooltip="Only escalated or breached cases (the supervisors' view)",
-        ),
-        Binding(
-            "a",
-            "open_analysis",
-            "Analysis",
-            id="complaint_analysis.open",
-            show=False,
-            tooltip="Counts, rates, SLA compliance and response times for a period",
-        ),
-        Binding(
-            "ctrl+r",
-            "refresh",
-            "Refresh",
-            id="complaints.refresh",
-            show=False,
-            tooltip="Read the cases again",
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="complaints.back",
-            tooltip="Leave the filter, or go back to the orders",
-        ),
-    ]
+    WORKFLOW_SCREEN = TRIAGE
+    BINDINGS = workflow_bindings(TRIAGE)
 
     def __init__(self, *, focus_id: int | None = None) -> None:
         super().__init__()
@@ -420,6 +333,16 @@ class ComplaintQueueScreen(ComplaintActions):
 
     def grade_keys(self) -> tuple[str, ...]:
         return self.policy.grade_keys() if self.policy is not None else ()
+
+    def palette_variants(self, workflow: Workflow) -> Iterable[PaletteEntry]:
+        """The palette's "show grade <title>", one per grade of the policy."""
+        if workflow.id == "complaints.show_grade":
+            for key in self.grade_keys():
+                yield PaletteEntry(
+                    workflow,
+                    f"show_grade({key!r})",
+                    title_values=(("grade", self.grade_title(key)),),
+                )
 
     def action_show_grade(self, grade: str) -> None:
         self.grade = None if grade == "all" else grade

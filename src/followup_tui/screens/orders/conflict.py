@@ -10,30 +10,21 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from followup_tui.i18n import t
 from followup_tui.i18n.errors import field_label
 from followup_tui.screens.orders.form_model import FormValues, conflicting_fields, merge
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.orders import CONFLICT
 
 
-class ConflictScreen(ModalScreen[FormValues | None]):
-    BINDINGS = [
-        Binding(
-            "space",
-            "switch_value",
-            "Switch",
-            id="conflict.toggle",
-            tooltip="Take the other value for this field",
-        ),
-        Binding("ctrl+s", "accept", "Save", id="conflict.accept", tooltip="Save my choices"),
-        Binding("escape", "cancel", "Back", id="conflict.cancel", tooltip="Back to the form"),
-    ]
+class ConflictScreen(DeskModal[FormValues | None]):
+    WORKFLOW_SCREEN = CONFLICT
+    BINDINGS = workflow_bindings(CONFLICT)
     DEFAULT_CSS = """
     ConflictScreen { align: center middle; }
     ConflictScreen > Vertical {

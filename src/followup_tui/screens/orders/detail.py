@@ -12,18 +12,18 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from followup_tui.i18n import t
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.services.archive.preview import OrderDocuments
 from followup_tui.services.orders.views import ChangeView, OrderDetail
 from followup_tui.services.timeline.views import ShipmentView
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.order_columns import format_quantity
+from followup_tui.workflows.orders import DETAIL
 
 _STATUS_FIELDS = frozenset({"status", "held_from"})
 #: The shipments table's columns, as ``field.*`` labels.
@@ -85,7 +85,7 @@ def shipment_row(view: ShipmentView) -> tuple[Text, ...]:
 def documents_text(loaded: OrderDocuments) -> Text:
     """The order's documents, one a line, then the checklist's missing kinds marked ‼
     (the mark, not only the colour, says something is missing)."""
-    from followup_tui.screens.archive.archive_actions import kind_title
+    from followup_tui.screens.archive.hits import kind_title
 
     text = Text()
     for document in loaded.documents:
@@ -106,12 +106,9 @@ def documents_text(loaded: OrderDocuments) -> Text:
     return text
 
 
-class OrderDetailScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the queue"),
-        Binding("e", "edit", "Edit", id="detail.edit", tooltip="Edit the order"),
-        Binding("ctrl+r", "reload", "Reload", id="detail.reload", tooltip="Read again", show=False),
-    ]
+class OrderDetailScreen(DeskScreen[None]):
+    WORKFLOW_SCREEN = DETAIL
+    BINDINGS = workflow_bindings(DETAIL)
 
     def __init__(self, order_id: int) -> None:
         super().__init__()

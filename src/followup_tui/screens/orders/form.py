@@ -11,9 +11,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from followup_tui.domain.errors import FollowupError, Problem, StaleEditError
@@ -32,8 +30,10 @@ from followup_tui.screens.orders.form_model import (
     values_from_detail,
 )
 from followup_tui.screens.shared.service_calls import call_service, desk
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.services.orders.views import OrderDetail, OrderView
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.orders import FORM
 
 MAX_LINES = 8
 _SELECTS: dict[str, tuple[str, ...]] = {
@@ -48,21 +48,11 @@ def _dom_id(field: str) -> str:
     return field.replace(".", "-").replace("_", "-")
 
 
-class OrderFormScreen(ModalScreen[OrderView | None]):
+class OrderFormScreen(DeskModal[OrderView | None]):
     """Dismisses with the saved order, or None when the clerk leaves without saving."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check and save"),
-        Binding("ctrl+l", "add_line", "Add line", id="form.add_line", tooltip="Add a line"),
-        Binding(
-            "ctrl+d",
-            "remove_line",
-            "Remove line",
-            id="form.remove_line",
-            tooltip="Remove the last line",
-        ),
-        Binding("escape", "close", "Close", id="form.close", tooltip="Close without saving"),
-    ]
+    WORKFLOW_SCREEN = FORM
+    BINDINGS = workflow_bindings(FORM)
 
     def __init__(self, detail: OrderDetail | None) -> None:
         super().__init__()

@@ -9,24 +9,20 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from followup_tui.i18n import t
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.desk import FIRST_RUN
 
 
-class FirstRunScreen(ModalScreen[str | None]):
+class FirstRunScreen(DeskModal[str | None]):
     """Dismisses with "demo", "empty" or None (quit)."""
 
-    BINDINGS = [
-        Binding("d", "choose('demo')", "Demo", id="first_run.demo", tooltip="Load demo data"),
-        Binding("i", "choose('import')", "Import", id="first_run.import", tooltip="Import orders"),
-        Binding("e", "choose('empty')", "Empty", id="first_run.empty", tooltip="Start empty"),
-        Binding("escape", "choose('quit')", "Quit", id="first_run.quit", tooltip="Quit"),
-    ]
+    WORKFLOW_SCREEN = FIRST_RUN
+    BINDINGS = workflow_bindings(FIRST_RUN)
     DEFAULT_CSS = """
     FirstRunScreen { align: center middle; }
     FirstRunScreen > Vertical {

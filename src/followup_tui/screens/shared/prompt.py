@@ -10,20 +10,21 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from followup_tui.i18n import t
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.desk import CHOICE, PROMPT
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(DeskModal[str | None]):
     """Ask for one line of text; ``required`` refuses an empty answer in place."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Never mind")]
+    WORKFLOW_SCREEN = PROMPT
+    BINDINGS = workflow_bindings(PROMPT)
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
     PromptScreen > Vertical {
@@ -69,10 +70,11 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(DeskModal[str | None]):
     """Pick one of ``options`` (id, label) with the arrow keys and Enter."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel", tooltip="Never mind")]
+    WORKFLOW_SCREEN = CHOICE
+    BINDINGS = workflow_bindings(CHOICE)
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical {

@@ -18,15 +18,15 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from followup_tui.domain.timeline.contingency import Scenario
 from followup_tui.i18n import t
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.timeline import CONTINGENCY
 
 _NO_NAMES = "—"
 
@@ -72,13 +72,11 @@ def scenario_text(scenario: Scenario, language: str, due: Sequence[date] | None 
     return text
 
 
-class ContingencyScreen(ModalScreen[str | None]):
+class ContingencyScreen(DeskModal[str | None]):
     """Dismisses with the chosen scenario's key, or None when the clerk skips."""
 
-    BINDINGS = [
-        Binding("enter", "apply", "Apply", id="contingency.apply", tooltip="Apply this plan"),
-        Binding("escape", "skip", "Skip", id="contingency.skip", tooltip="Record no plan"),
-    ]
+    WORKFLOW_SCREEN = CONTINGENCY
+    BINDINGS = workflow_bindings(CONTINGENCY)
     DEFAULT_CSS = """
     ContingencyScreen { align: center middle; }
     ContingencyScreen > Vertical {

@@ -17,9 +17,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from followup_tui.domain.errors import FollowupError, Problem
@@ -32,7 +30,9 @@ from followup_tui.domain.timeline.disruptions import (
     validate_exception,
 )
 from followup_tui.i18n import t
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.timeline import EXCEPTION_FORM
 
 #: The form's fields, top to bottom, named as ``ExceptionDraft`` and its problems name
 #: them. The impact comes last so that Enter there saves, as in the other forms.
@@ -71,15 +71,11 @@ def problem_text(problem: Problem) -> str:
     return t(problem.key, **problem.params)
 
 
-class ExceptionFormScreen(ModalScreen[ExceptionDraft | None]):
+class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
     """Dismisses with the cleaned draft, or None when the clerk leaves with Escape."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="exception_form.save", tooltip="Check and save"),
-        Binding(
-            "escape", "close", "Close", id="exception_form.close", tooltip="Close without saving"
-        ),
-    ]
+    WORKFLOW_SCREEN = EXCEPTION_FORM
+    BINDINGS = workflow_bindings(EXCEPTION_FORM)
     DEFAULT_CSS = """
     ExceptionFormScreen { align: center middle; }
     ExceptionFormScreen > VerticalScroll {

@@ -14,37 +14,20 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from followup_tui.i18n import t
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.timeline import NOTICE
 
 
-class NoticeScreen(ModalScreen[str | None]):
+class NoticeScreen(DeskModal[str | None]):
     """Dismisses with the edited text, or None when the draft was not changed."""
 
-    BINDINGS = [
-        # Priority, because the text area itself takes ctrl+y for "redo".
-        Binding(
-            "ctrl+y",
-            "copy",
-            "Copy",
-            id="notice.copy",
-            tooltip="Copy the notice to the clipboard",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+r",
-            "restore",
-            "Restore draft",
-            id="notice.restore",
-            tooltip="Put the drafted text back",
-        ),
-        Binding("escape", "close", "Close", id="notice.close", tooltip="Close the notice"),
-    ]
+    WORKFLOW_SCREEN = NOTICE
+    BINDINGS = workflow_bindings(NOTICE)
     DEFAULT_CSS = """
     NoticeScreen { align: center middle; }
     NoticeScreen > Vertical {

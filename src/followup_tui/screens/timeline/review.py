@@ -23,19 +23,18 @@ from datetime import date
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import ScrollableContainer
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from followup_tui.commands.review_commands import ReviewCommands
 from followup_tui.i18n import t
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.screens.timeline.contingency import short_day
 from followup_tui.services.timeline.review import GroupBy, Reason, Review, ReviewItem, weekly_review
 from followup_tui.services.timeline.views import TimelineOrder
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.table_render import fit_cell, sanitize
+from followup_tui.workflows.timeline import REVIEW
 
 DEFAULT_WEEKS = 2
 MIN_WEEKS = 1
@@ -140,27 +139,11 @@ def review_lines(review: Review) -> list[Text]:
     return lines
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(DeskScreen[None]):
     """The agenda of the weekly review over the timeline's rows."""
 
-    COMMANDS = {ReviewCommands}
-    BINDINGS = [
-        Binding(
-            "plus", "more_weeks", "More weeks", id="review.more_weeks", tooltip="One more week"
-        ),
-        Binding(
-            "minus", "fewer_weeks", "Fewer weeks", id="review.fewer_weeks", tooltip="One week less"
-        ),
-        Binding(
-            "g",
-            "toggle_group",
-            "Group",
-            id="review.toggle_group",
-            tooltip="Group by customer or by clerk",
-        ),
-        Binding("ctrl+r", "reload", "Reload", id="review.reload", tooltip="Read the plans again"),
-        Binding("escape", "back", "Back", id="review.back", tooltip="Back to the timeline"),
-    ]
+    WORKFLOW_SCREEN = REVIEW
+    BINDINGS = workflow_bindings(REVIEW)
     DEFAULT_CSS = """
     ReviewScreen #review-title { height: auto; padding: 0 1; text-style: bold; }
     ReviewScreen #review-scroll { height: 1fr; }

@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from followup_tui.domain.errors import FollowupError, Problem
@@ -31,8 +29,10 @@ from followup_tui.domain.text import clean_text, require_text
 from followup_tui.i18n import t
 from followup_tui.i18n.errors import field_label
 from followup_tui.screens.shared.service_calls import call_service
+from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.services.timeline.views import ShipmentView
 from followup_tui.widgets.binding_text import translate_bindings
+from followup_tui.workflows.timeline import SHIPMENT_FORM
 
 if TYPE_CHECKING:
     from followup_tui.services.orders.views import OrderDetail
@@ -146,15 +146,11 @@ def _dom_id(field: str) -> str:
     return field.replace("_", "-")
 
 
-class ShipmentFormScreen(ModalScreen[ShipmentView | None]):
+class ShipmentFormScreen(DeskModal[ShipmentView | None]):
     """Books the shipment on ``order_id`` and dismisses with it; None on Escape."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="shipment_form.save", tooltip="Check and save"),
-        Binding(
-            "escape", "close", "Close", id="shipment_form.close", tooltip="Close without saving"
-        ),
-    ]
+    WORKFLOW_SCREEN = SHIPMENT_FORM
+    BINDINGS = workflow_bindings(SHIPMENT_FORM)
     DEFAULT_CSS = """
     ShipmentFormScreen { align: center middle; }
     ShipmentFormScreen > VerticalScroll {
