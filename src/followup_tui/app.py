@@ -1,6 +1,6 @@
 """The desk: the Textual application, its start-up path and its shared services.
 
-Start-up is a budget (DESIGN.md section 8). The first frame and the first order rows
+Start-up is a budget (decisions.md, "Hard-won rules"). The first frame and the first order rows
 need only Textual and the DB-API queue reader; SQLAlchemy, Alembic and pypinyin are
 imported by a worker after the rows are on screen (``warm_store``), so the first write
 a clerk makes does not pay for them either.

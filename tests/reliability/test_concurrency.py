@@ -1,4 +1,4 @@
-"""Several clerks on one SQLite file (DESIGN.md section 8, measured traps).
+"""Several clerks on one SQLite file (decisions.md, "Hard-won rules").
 
 1. Lost updates: read-modify-write from 8 processes must lose nothing and never surface
    "database is locked".

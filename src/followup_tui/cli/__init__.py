@@ -15,7 +15,7 @@ should not be flooded with one because the server was restarting.
 
 Only the standard library, the settings reader and ``store.location`` are imported at
 the top, and handlers are imported by name when their command runs, because the desk's
-start-up is a budget (DESIGN.md section 8): ``followup`` must reach ``run_desk`` without
+start-up is a budget (decisions.md, "Hard-won rules"): ``followup`` must reach ``run_desk`` without
 importing SQLAlchemy, Alembic, Rich tables or pypinyin.
 """
 

@@ -5,7 +5,7 @@ the command lives, dates are ISO strings, decimals are strings (a float would tu
 quantity of 0.1 into 0.1000000000000000055), text is UTF-8 without ``\\u`` escapes so a
 script in Shanghai can grep for 华强. Text is for a terminal: every value a clerk typed is
 wrapped in ``rich.text.Text`` so ``[bold]`` or ``[/]`` in a customer name prints as typed
-instead of being parsed as markup (DESIGN.md section 8), and control characters are shown
+instead of being parsed as markup (decisions.md, "Hard-won rules"), and control characters are shown
 as escapes, because an ESC from an imported ERP row must never reach the terminal.
 
 Rich is imported inside the functions that draw, so importing this module for

@@ -1,6 +1,6 @@
 """Rules for text a clerk types or imports.
 
-Control characters are refused at the door (DESIGN.md section 8): an ESC in a customer
+Control characters are refused at the door (decisions.md, "Hard-won rules"): an ESC in a customer
 name would otherwise reach every supervisor's terminal. Pinyin initials are computed
 once, when a name is written, so the queue filter is an indexed prefix match instead of
 a conversion per row per keystroke.

@@ -2,7 +2,7 @@
 
 The three clocks sit side by side (acknowledge, plan, resolve). Each cell says one thing
 in a few cells of width, always with a mark as well as a colour, because colour is never
-the only signal (DESIGN.md section 9):
+the only signal (decisions.md, "Every screen"):
 
     ✓            met
     ‼ -0:40      breached, by how much (red, reversed)

@@ -1,7 +1,7 @@
 """How an order reads in the queue: the columns, their widths and their marks.
 
 Late and at-risk rows carry a mark (‼ and !) as well as a colour, because colour is
-never the only signal (DESIGN.md section 9). Every cell is built as ``Text`` from the
+never the only signal (decisions.md, "Every screen"). Every cell is built as ``Text`` from the
 row's data, never as a markup string.
 
 Days left are business days on the desk's calendar. When the calendar has no holiday

@@ -6,7 +6,7 @@ module stays about state and keys.
 
 Every function here takes and returns :class:`rich.text.Text`. Nothing is ever parsed
 as markup: a customer called ``[@click=app.quit]x[/]`` must show exactly that, and a
-stray ``[/]`` must not crash the queue (DESIGN.md section 8).
+stray ``[/]`` must not crash the queue (decisions.md, "Hard-won rules").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A table that shows a window onto a million rows without ever holding them.
 
 Textual's ``DataTable`` keeps and measures every row, which takes tens of seconds for
-100k orders (DESIGN.md section 8). This widget draws line by line with the Line API and
+100k orders (decisions.md, "Hard-won rules"). This widget draws line by line with the Line API and
 holds only the visible rows plus at most one fetch either side, asking an injected
 :class:`WindowSource` for keyset pages. Scrolling is done by refetching, not by
 Textual's scroll offset, so every key press costs a bounded amount of work whatever the
