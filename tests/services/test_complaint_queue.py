@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from followup_tui.domain.complaints.sla import Level
 from followup_tui.domain.complaints.sla import clock_level as domain_level
 from followup_tui.domain.orders.rules import OrderDraft
-from followup_tui.services.complaints.clocks import plan_of
 from followup_tui.services.complaints.queue import (
     alerts,
     clock_level,
@@ -33,7 +32,7 @@ from followup_tui.services.complaints.steps import (
     pause_complaint,
     record_remedy,
 )
-from followup_tui.services.complaints.views import ComplaintDetail
+from followup_tui.services.complaints.views import ComplaintDetail, plan_of
 from followup_tui.services.orders.entry import create_order
 from followup_tui.services.orders.views import OrderView
 from followup_tui.store.location import parse_store

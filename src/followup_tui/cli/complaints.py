@@ -152,7 +152,7 @@ def clock_left(clock: ClockView, now: datetime, ctx: StoreContext) -> timedelta 
     """Counted time left (negative: over), as ``alerts`` and the screen count it."""
     from followup_tui.domain.calendar import CalendarYearUnknown
     from followup_tui.domain.complaints.sla import time_left
-    from followup_tui.services.complaints.clocks import plan_of
+    from followup_tui.services.complaints.views import plan_of
 
     try:
         return time_left(plan_of(clock), now, ctx.calendar)

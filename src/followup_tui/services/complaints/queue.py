@@ -28,13 +28,14 @@ from sqlalchemy.orm import Session
 from followup_tui.domain.calendar import CalendarYearUnknown
 from followup_tui.domain.complaints.sla import Level, time_left
 from followup_tui.domain.errors import FollowupError
-from followup_tui.services.complaints.clocks import clock_view, pauses_of, plan_of
+from followup_tui.services.complaints.clocks import clock_view, pauses_of
 from followup_tui.services.complaints.views import (
     Alert,
     ClockView,
     ComplaintDetail,
     ComplaintRow,
     PauseView,
+    plan_of,
 )
 from followup_tui.services.orders.entry import order_view
 from followup_tui.services.orders.views import ChangeView
