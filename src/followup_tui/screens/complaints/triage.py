@@ -35,7 +35,7 @@ from followup_tui.widgets.complaint_columns import ClockCells, ListSource, compl
 from followup_tui.widgets.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
-    from followup_tui.domain.complaints.sla import SlaPolicy
+    from followup_tui.domain.complaints.sla_policy import SlaPolicy
     from followup_tui.store.unit_of_work import StoreContext
 
 
