@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_tui.cli import main, parser
-from followup_tui.domain.complaints.sla import ComplaintStatus, PauseReason, RemedyKind
-from followup_tui.domain.complaints.sla_policy import RESPONSIBLE_PARTIES
+from followup_tui.domain.complaints.sla import ComplaintStatus
+from followup_tui.domain.complaints.sla_policy import RESPONSIBLE_PARTIES, PauseReason, RemedyKind
 from followup_tui.services.complaints.analysis import (
     WorkingTime,
     analyse,

@@ -10,13 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from followup_tui.domain.complaints.sla import Level
-from followup_tui.domain.complaints.sla import clock_level as domain_level
+from followup_tui.domain.complaints.sla import Level, clock_level
 from followup_tui.domain.orders.rules import OrderDraft
-from followup_tui.services.complaints.clocks import plan_of
 from followup_tui.services.complaints.queue import (
     alerts,
-    clock_level,
     escalate_breached,
     levels,
     load_open_complaints,
@@ -33,7 +30,7 @@ from followup_tui.services.complaints.steps import (
     pause_complaint,
     record_remedy,
 )
-from followup_tui.services.complaints.views import ComplaintDetail
+from followup_tui.services.complaints.views import ComplaintDetail, plan_of
 from followup_tui.services.orders.entry import create_order
 from followup_tui.services.orders.views import OrderView
 from followup_tui.store.location import parse_store
@@ -97,8 +94,8 @@ def test_the_ladder_levels_at_fifty_seventy_five_ninety_and_breach(
     ]
     for now, level in expected:
         assert levels([row], now) == {row.id: level}, now
-        for clock_view in row.clocks:  # the queue's comparisons agree with the domain's
-            assert clock_level(clock_view, now) == domain_level(plan_of(clock_view), now)
+        for clock_view in row.clocks:  # the stored view and its plan: one ladder
+            assert clock_level(clock_view, now) == clock_level(plan_of(clock_view), now)
 
 
 def test_a_met_clock_no_longer_counts_and_a_paused_one_keeps_its_level(

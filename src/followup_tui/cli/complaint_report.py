@@ -183,7 +183,7 @@ def print_alerts(
 
 
 def _clock_rows(row: ComplaintRow, now: datetime, ctx: StoreContext) -> Any:
-    from followup_tui.services.complaints.queue import clock_level
+    from followup_tui.domain.complaints.sla import clock_level
 
     grid = table(
         [

@@ -152,7 +152,7 @@ def clock_left(clock: ClockView, now: datetime, ctx: StoreContext) -> timedelta 
     """Counted time left (negative: over), as ``alerts`` and the screen count it."""
     from followup_tui.domain.calendar import CalendarYearUnknown
     from followup_tui.domain.complaints.sla import time_left
-    from followup_tui.services.complaints.clocks import plan_of
+    from followup_tui.services.complaints.views import plan_of
 
     try:
         return time_left(plan_of(clock), now, ctx.calendar)
@@ -161,7 +161,7 @@ def clock_left(clock: ClockView, now: datetime, ctx: StoreContext) -> timedelta 
 
 
 def clock_json(clock: ClockView, now: datetime, ctx: StoreContext) -> dict[str, Any]:
-    from followup_tui.services.complaints.queue import clock_level
+    from followup_tui.domain.complaints.sla import clock_level
 
     left = clock_left(clock, now, ctx)
     zone = ctx.timezone
@@ -182,7 +182,7 @@ def clock_json(clock: ClockView, now: datetime, ctx: StoreContext) -> dict[str, 
 def clock_cell(clock: ClockView | None, now: datetime, ctx: StoreContext) -> Any:
     """One clock as the triage screen draws it: ✓ met, ‼ -0:40 over, ! 2:05 near,
     ⏸ paused; a mark as well as a colour, so it reads in a mail too."""
-    from followup_tui.services.complaints.queue import clock_level
+    from followup_tui.domain.complaints.sla import clock_level
 
     if clock is None:
         return cell(t("cli.complaint.no_clock"), style="dim")

@@ -30,17 +30,14 @@ from rich.text import Text
 
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
 from followup_tui.domain.complaints.sla import (
-    Basis,
-    ClockKind,
     ClockPlan,
     Level,
-    Target,
     clock_level,
     format_duration,
     time_left,
 )
 from followup_tui.i18n import t
-from followup_tui.services.complaints.views import ClockView, ComplaintRow
+from followup_tui.services.complaints.views import ComplaintRow, plan_of
 from followup_tui.widgets.table_render import Column
 
 RowT = TypeVar("RowT")
@@ -65,21 +62,6 @@ MET = "✓"
 PAUSED_MARK = "⏸"
 #: Shown for a clock the grade does not have.
 NO_CLOCK = "—"
-
-
-def plan_of(clock: ClockView) -> ClockPlan:
-    """The domain's clock from the instants the store kept, to compare and count on."""
-    kind = ClockKind(clock.kind)
-    return ClockPlan(
-        kind=kind,
-        target=Target(kind, clock.target_hours, Basis(clock.basis), clock.role),
-        armed_at=clock.armed_at,
-        due_at=clock.due_at,
-        marks=clock.marks,
-        paused_since=clock.paused_since,
-        remaining=clock.remaining if clock.remaining is not None else timedelta(0),
-        met_at=clock.met_at,
-    )
 
 
 class ListSource(Generic[RowT]):

@@ -15,7 +15,7 @@ status moves and the refusals of bad input (closing without a remedy, a score ou
 1-5, resuming a case that is not paused) live here too, so the desk, the CLI and the
 services refuse the same things with the same messages. The policy (grades, targets,
 categories) and the vocabulary (clock kinds, pause reasons, remedies) live in
-:mod:`followup_tui.domain.complaints.sla_policy` and are re-exported here.
+:mod:`followup_tui.domain.complaints.sla_policy`; import them from there.
 """
 
 from __future__ import annotations
@@ -25,40 +25,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
+from typing import Protocol
 
 from followup_tui.domain.calendar import BusinessCalendar
 from followup_tui.domain.complaints.sla_policy import (
     DEFAULT_LADDER,
-    RESPONSIBLE_PARTIES,
-    SLA_POLICY_FILE,
     Basis,
     ClockKind,
     Grade,
-    PauseReason,
-    RemedyKind,
     SlaPolicy,
     Target,
-    check_pause_reason,
     check_remedy_kind,
-    check_responsible_party,
-    load_policy,
-    suggest_grade,
 )
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import clean_text
-
-# The policy's vocabulary is re-exported, so one import serves the desk and the services.
-# fmt: off
-__all__ = [
-    "COMPLAINT_TRANSITIONS", "DEFAULT_LADDER", "NOTE_LIMIT", "RESPONSIBLE_PARTIES",
-    "SLA_POLICY_FILE", "Basis", "ClockKind", "ClockPlan", "ComplaintStatus", "ExplainLine",
-    "Grade", "Level", "Pause", "PauseReason", "RemedyKind", "SlaPolicy", "Target", "arm_clock",
-    "arm_clocks", "check_close", "check_complaint_move", "check_pause", "check_pause_reason",
-    "check_remedy_kind", "check_responsible_party", "check_resume", "check_score", "clock_level",
-    "explain", "format_duration", "load_policy", "parse_complaint_status", "reopens_case",
-    "satisfaction_due", "suggest_grade", "time_left",
-]
-# fmt: on
 
 NOTE_LIMIT = 2000
 
@@ -351,7 +331,27 @@ def arm_clocks(
     )
 
 
-def clock_level(plan: ClockPlan, now: datetime) -> Level:
+class LadderInstants(Protocol):
+    """What the ladder compares: the due instant, the three marks and when it stopped.
+
+    A :class:`ClockPlan` has them, and so does the services' stored clock view, which is
+    what the triage queue holds for every open case: a refresh of twenty thousand cases
+    asks for the levels of sixty thousand clocks, and building a plan for each would cost
+    more than the comparisons. So :func:`clock_level` takes either, and the ladder is
+    written once.
+    """
+
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def marks(self) -> tuple[datetime, datetime, datetime]: ...
+    @property
+    def paused_since(self) -> datetime | None: ...
+    @property
+    def met_at(self) -> datetime | None: ...
+
+
+def clock_level(plan: LadderInstants, now: datetime) -> Level:
     """The clock's ladder step at ``now``: comparisons only, cheap enough for every refresh.
 
     A paused clock stays at the step it had when paused, a met one at the step it had

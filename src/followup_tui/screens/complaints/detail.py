@@ -64,7 +64,7 @@ def explain_case(store: StoreContext, case_id: int) -> CaseView:
     from followup_tui.domain.complaints.sla import Pause, explain
     from followup_tui.services.complaints.clocks import estimating
     from followup_tui.services.complaints.steps import get_complaint
-    from followup_tui.widgets.complaint_columns import plan_of
+    from followup_tui.services.complaints.views import plan_of
 
     detail = get_complaint(store, case_id)
     pauses = [Pause(p.started_at, p.ended_at, p.reason) for p in detail.pauses]

@@ -4,9 +4,9 @@ A complaint step is small (a reason and a note, a score and a comment), so each 
 only says which fields it has, how to draw them and how to turn what was typed into a
 service call. This base lays them out, checks before saving, runs the call in a worker
 and shows a refusal from the service under the field it names, with the typed values
-still there to fix; the dialog saves itself for that reason (a dismissed dialog has no
-fields to show a refusal next to). It dismisses with the case as the service returned
-it, or None on Escape.
+still there to fix, as every form does (``screens.shared.problems``); the dialog saves
+itself for that reason (a dismissed dialog has no fields to show a refusal next to). It
+dismisses with the case as the service returned it, or None on Escape.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from followup_tui.domain.errors import FollowupError, Problem
 from followup_tui.i18n import t
+from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
@@ -33,15 +34,6 @@ if TYPE_CHECKING:
 
 #: A checked dialog's service call: it runs in a worker and returns the changed case.
 Save = Callable[["StoreContext"], "ComplaintDetail"]
-
-
-def dom_id(field: str) -> str:
-    return field.replace("_", "-")
-
-
-def problem_text(problem: Problem) -> str:
-    """The message alone: it is shown under its field, so the field is not named again."""
-    return t(problem.key, **problem.params)
 
 
 def options(prefix: str, values: Sequence[str]) -> list[tuple[Text, str]]:
@@ -79,6 +71,12 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
         self.context = context
         #: True while the call is with the service: a second ctrl+s must not save twice.
         self.saving = False
+        self.problem_display = ProblemDisplay(
+            error_class="case-error",
+            summary_id="case-summary",
+            count_key="complaint_form.problems",
+            spot=self._spot,
+        )
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -130,28 +128,9 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
 
     # --- problems ---------------------------------------------------------------------------
 
-    def show_problems(self, problems: Sequence[Problem]) -> None:
-        """Each message under its field; the ones that are fixed disappear."""
-        by_field: dict[str, list[str]] = {}
-        unplaced: list[str] = []
-        for problem in problems:
-            if problem.field in self.FIELDS:
-                by_field.setdefault(problem.field, []).append(problem_text(problem))
-            else:
-                unplaced.append(problem_text(problem))
-        for field in self.FIELDS:
-            label = self.query_one(f"#err-{dom_id(field)}", Label)
-            messages = by_field.get(field, [])
-            label.update(Text("\n".join(messages)))
-            label.display = bool(messages)
-        summary = [t("complaint_form.problems", count=len(problems))] if problems else []
-        self.query_one("#case-summary", Label).update(Text("\n".join(summary + unplaced)))
-
-    def _focus_first(self, problems: Sequence[Problem]) -> None:
-        for problem in problems:
-            if problem.field in self.FIELDS:
-                self.query_one(f"#in-{dom_id(problem.field)}").focus()
-                return
+    def _spot(self, field: str | None) -> Spot | None:
+        """Every field of the dialog has its label under it; other problems go on top."""
+        return field_spot(field) if field is not None and field in self.FIELDS else None
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -167,9 +146,9 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
         if self.saving:
             return
         save, problems = self.checked()
-        self.show_problems(problems)
+        self.problem_display.show(self, problems)
         if save is None:
-            self._focus_first(problems)
+            self.problem_display.focus_first(self, problems)
             return
         self.saving = True
         self.query_one("#case-summary", Label).update(Text(t("complaint_form.saving")))
@@ -181,11 +160,7 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
 
     def _refused(self, error: BaseException, message: str) -> None:
         self.saving = False
-        if isinstance(error, FollowupError):
-            self.show_problems(error.problems)
-            self._focus_first(error.problems)
-            return
-        self.query_one("#case-summary", Label).update(Text(message))
+        self.problem_display.show_refusal(self, error, message)
 
     def action_close(self) -> None:
         self.dismiss(None)

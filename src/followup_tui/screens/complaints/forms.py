@@ -75,7 +75,7 @@ class PauseForm(CaseForm):
 
     def field_widget(self, field: str) -> Widget:
         if field == "reason":
-            from followup_tui.domain.complaints.sla import PauseReason
+            from followup_tui.domain.complaints.sla_policy import PauseReason
 
             return Select(
                 options("pause_reason", [reason.value for reason in PauseReason]),
@@ -84,7 +84,7 @@ class PauseForm(CaseForm):
         return Input(placeholder=t("complaint_form.note_placeholder"))
 
     def checked(self) -> tuple[Save | None, list[Problem]]:
-        from followup_tui.domain.complaints.sla import check_pause_reason
+        from followup_tui.domain.complaints.sla_policy import check_pause_reason
 
         problems: list[Problem] = []
         reason = self.choice("reason") or ""
@@ -118,7 +118,7 @@ class CauseForm(CaseForm):
     def field_widget(self, field: str) -> Widget:
         detail = self.detail
         if field == "responsible_party":
-            from followup_tui.domain.complaints.sla import RESPONSIBLE_PARTIES
+            from followup_tui.domain.complaints.sla_policy import RESPONSIBLE_PARTIES
 
             current = detail.responsible_party
             return Select(
@@ -183,7 +183,7 @@ class RemedyForm(CaseForm):
     def field_widget(self, field: str) -> Widget:
         detail = self.detail
         if field == "remedy":
-            from followup_tui.domain.complaints.sla import RemedyKind
+            from followup_tui.domain.complaints.sla_policy import RemedyKind
 
             return Select(
                 options("remedy_kind", [kind.value for kind in RemedyKind]),

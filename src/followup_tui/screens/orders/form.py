@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select
 
-from followup_tui.domain.errors import FollowupError, Problem, StaleEditError
+from followup_tui.domain.errors import StaleEditError
 from followup_tui.domain.orders.rules import INCOTERMS, PAYMENT_TERMS, Priority
 from followup_tui.i18n import t
 from followup_tui.i18n.errors import explain_problem, field_label
@@ -29,6 +29,7 @@ from followup_tui.screens.orders.form_model import (
     untouched_fields,
     values_from_detail,
 )
+from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service, desk
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.services.orders.views import OrderDetail, OrderView
@@ -44,8 +45,29 @@ _SELECTS: dict[str, tuple[str, ...]] = {
 _MULTILINE = frozenset({"packaging", "labels", "technical"})
 
 
-def _dom_id(field: str) -> str:
-    return field.replace(".", "-").replace("_", "-")
+def _spot(field: str | None) -> Spot | None:
+    """Where a problem's field is on the form: a header field, or the one label under a
+    line (``lines.<index>.<field>``) with the input it names; None for the summary."""
+    if field in HEADER_FIELDS:
+        return field_spot(field)
+    if field is not None and field.startswith("lines.") and field.count(".") == 2:
+        return Spot(f"err-line-{field.split('.')[1]}", f"in-{dom_id(field)}")
+    return None
+
+
+#: Where the form's problems are shown: the message names its field, since a line's
+#: label holds the problems of all its cells; the labels stay in place on the grid.
+#: Unlike the dialogs, this form has always left the focus where the clerk was
+#: (``moves_focus``); moving it would be a change of its own, not part of sharing this.
+PROBLEMS = ProblemDisplay(
+    error_class="form-error",
+    summary_id="form-summary",
+    count_key="form.problems",
+    spot=_spot,
+    message=explain_problem,
+    hide_empty=False,
+    moves_focus=False,
+)
 
 
 class OrderFormScreen(DeskModal[OrderView | None]):
@@ -80,13 +102,13 @@ class OrderFormScreen(DeskModal[OrderView | None]):
                         yield Select(
                             [(self._option_label(name, value), value) for value in _SELECTS[name]],
                             allow_blank=False,
-                            id=f"in-{_dom_id(name)}",
+                            id=f"in-{dom_id(name)}",
                         )
                     else:
                         yield Input(
-                            id=f"in-{_dom_id(name)}", classes=("wide" if name in _MULTILINE else "")
+                            id=f"in-{dom_id(name)}", classes=("wide" if name in _MULTILINE else "")
                         )
-                    yield Label("", id=f"err-{_dom_id(name)}", classes="form-error")
+                    yield Label("", id=f"err-{dom_id(name)}", classes="form-error")
             yield Label(Text(t("field.lines"), style="bold"))
             with Horizontal(classes="line-titles"):
                 for name in LINE_FIELDS:
@@ -95,7 +117,7 @@ class OrderFormScreen(DeskModal[OrderView | None]):
                 with Horizontal(id=f"line-{index}", classes="form-line"):
                     for name in LINE_FIELDS:
                         yield Input(
-                            id=f"in-{_dom_id(f'lines.{index}.{name}')}",
+                            id=f"in-{dom_id(f'lines.{index}.{name}')}",
                             classes=f"line-cell cell-{name}",
                         )
                 yield Label("", id=f"err-line-{index}", classes="form-error")
@@ -115,17 +137,17 @@ class OrderFormScreen(DeskModal[OrderView | None]):
                 self, lambda store: next_order_no(store, today), self._numbered, group="order-no"
             )
         self._fill(self._values)
-        self.query_one(f"#in-{_dom_id('customer')}", Input).focus()
+        self.query_one(f"#in-{dom_id('customer')}", Input).focus()
 
     def _numbered(self, number: str) -> None:
         """Fill the next free number unless the clerk already typed one."""
-        field = self.query_one(f"#in-{_dom_id('order_no')}", Input)
+        field = self.query_one(f"#in-{dom_id('order_no')}", Input)
         if not field.value:
             field.value = number
 
     def _fill(self, values: FormValues) -> None:
         for name, value in values.header.items():
-            widget = self.query_one(f"#in-{_dom_id(name)}")
+            widget = self.query_one(f"#in-{dom_id(name)}")
             if isinstance(widget, Select):
                 if value in _SELECTS[name]:
                     widget.value = value
@@ -135,7 +157,7 @@ class OrderFormScreen(DeskModal[OrderView | None]):
         for index in range(MAX_LINES):
             line = values.lines[index] if index < len(values.lines) else {}
             for name in LINE_FIELDS:
-                self.query_one(f"#in-{_dom_id(f'lines.{index}.{name}')}", Input).value = line.get(
+                self.query_one(f"#in-{dom_id(f'lines.{index}.{name}')}", Input).value = line.get(
                     name, ""
                 )
         self._show_lines()
@@ -149,7 +171,7 @@ class OrderFormScreen(DeskModal[OrderView | None]):
     def current_values(self) -> FormValues:
         header: dict[str, str] = {}
         for name in HEADER_FIELDS:
-            widget = self.query_one(f"#in-{_dom_id(name)}")
+            widget = self.query_one(f"#in-{dom_id(name)}")
             if isinstance(widget, Select):
                 header[name] = str(widget.value)
             elif isinstance(widget, Input):
@@ -158,7 +180,7 @@ class OrderFormScreen(DeskModal[OrderView | None]):
         lines = []
         for index in range(self._line_count):
             line = {
-                name: self.query_one(f"#in-{_dom_id(f'lines.{index}.{name}')}", Input).value
+                name: self.query_one(f"#in-{dom_id(f'lines.{index}.{name}')}", Input).value
                 for name in LINE_FIELDS
             }
             if index < len(stored):  # carry the stored line's own dates
@@ -166,36 +188,13 @@ class OrderFormScreen(DeskModal[OrderView | None]):
             lines.append(line)
         return FormValues(header, lines)
 
-    def show_problems(self, problems: list[Problem]) -> None:
-        """Put each message under its input; clear the ones that are fixed."""
-        for label in self.query(".form-error").results(Label):
-            label.update("")
-        by_place: dict[str, list[str]] = {}
-        unplaced: list[str] = []
-        for problem in problems:
-            field = problem.field or ""
-            if field.startswith("lines.") and field.count(".") == 2:
-                place = f"err-line-{field.split('.')[1]}"
-            elif field in HEADER_FIELDS:
-                place = f"err-{_dom_id(field)}"
-            else:
-                unplaced.append(explain_problem(problem))
-                continue
-            by_place.setdefault(place, []).append(explain_problem(problem))
-        for place, messages in by_place.items():
-            self.query_one(f"#{place}", Label).update(Text("\n".join(messages)))
-        summary = t("form.problems", count=len(problems)) if problems else ""
-        if unplaced:
-            summary = "\n".join([summary, *unplaced])
-        self.query_one("#form-summary", Label).update(Text(summary))
-
     # --- actions ----------------------------------------------------------------------
 
     def action_add_line(self) -> None:
         if self._line_count < MAX_LINES:
             self._line_count += 1
             self._show_lines()
-            self.query_one(f"#in-{_dom_id(f'lines.{self._line_count - 1}.product')}", Input).focus()
+            self.query_one(f"#in-{dom_id(f'lines.{self._line_count - 1}.product')}", Input).focus()
 
     def action_remove_line(self) -> None:
         if self._line_count > 1:
@@ -208,8 +207,9 @@ class OrderFormScreen(DeskModal[OrderView | None]):
     def action_save(self) -> None:
         values = self.current_values()
         draft, problems = build_draft(values)
-        self.show_problems(problems)
+        PROBLEMS.show(self, problems)
         if draft is None:
+            PROBLEMS.focus_first(self, problems)
             return
         from followup_tui.services.orders.entry import create_order, edit_order
 
@@ -237,10 +237,7 @@ class OrderFormScreen(DeskModal[OrderView | None]):
                 lambda merged: self._resolved(merged, error),
             )
             return
-        if isinstance(error, FollowupError):
-            self.show_problems(list(error.problems))
-            return
-        self.query_one("#form-summary", Label).update(Text(message))
+        PROBLEMS.show_refusal(self, error, message)
 
     def _resolved(self, merged: FormValues | None, error: StaleEditError) -> None:
         if merged is None:

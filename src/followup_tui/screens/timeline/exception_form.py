@@ -30,6 +30,7 @@ from followup_tui.domain.timeline.disruptions import (
     validate_exception,
 )
 from followup_tui.i18n import t
+from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.workflows.timeline import EXCEPTION_FORM
@@ -39,10 +40,6 @@ from followup_tui.workflows.timeline import EXCEPTION_FORM
 FIELDS: tuple[str, ...] = ("kind", "milestone_key", "cause", "party", "impact_days")
 #: The kind the form opens with: the first in the glossary's list, as the Select shows it.
 DEFAULT_KIND = ExceptionKind.MATERIAL_SHORTAGE
-
-
-def _dom_id(field: str) -> str:
-    return field.replace("_", "-")
 
 
 def read_impact_days(text: str) -> int:
@@ -66,9 +63,18 @@ def read_impact_days(text: str) -> int:
     return int(typed)
 
 
-def problem_text(problem: Problem) -> str:
-    """The message alone: it is shown under its field, so the field name is not repeated."""
-    return t(problem.key, **problem.params)
+def _spot(field: str | None) -> Spot | None:
+    """Every field has its label under it; a problem naming none goes to the summary."""
+    return field_spot(field) if field is not None and field in FIELDS else None
+
+
+#: Where the form's problems are shown.
+PROBLEMS = ProblemDisplay(
+    error_class="exception-error",
+    summary_id="exception-summary",
+    count_key="exception_form.problems",
+    spot=_spot,
+)
 
 
 class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
@@ -121,13 +127,13 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
                 with Horizontal(classes="exception-row"):
                     yield Label(Text(t(f"exception_form.{field}")), classes="exception-label")
                     yield self._field_widget(field)
-                error = Label("", id=f"err-{_dom_id(field)}", classes="exception-error")
+                error = Label("", id=f"err-{dom_id(field)}", classes="exception-error")
                 error.display = False
                 yield error
             yield Label(Text(t("exception_form.hint"), style="dim"))
 
     def _field_widget(self, field: str) -> Input | Select[str]:
-        widget_id = f"in-{_dom_id(field)}"
+        widget_id = f"in-{dom_id(field)}"
         if field == "kind":
             return Select(
                 [(Text(t(f"exception_kind.{kind.value}")), kind.value) for kind in ExceptionKind],
@@ -158,22 +164,22 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
         return Input(placeholder=t("exception_form.cause_placeholder"), id=widget_id)
 
     def on_mount(self) -> None:
-        self.query_one(f"#in-{_dom_id('kind')}", Select).focus()
+        self.query_one(f"#in-{dom_id('kind')}", Select).focus()
 
     def _select(self, field: str) -> Select[str]:
-        widget: Select[str] = self.query_one(f"#in-{_dom_id(field)}", Select)
+        widget: Select[str] = self.query_one(f"#in-{dom_id(field)}", Select)
         return widget
 
     def _input(self, field: str) -> Input:
-        return self.query_one(f"#in-{_dom_id(field)}", Input)
+        return self.query_one(f"#in-{dom_id(field)}", Input)
 
     # --- the party follows the kind ---------------------------------------------------------
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if event.select.id == f"in-{_dom_id('kind')}":
+        if event.select.id == f"in-{dom_id('kind')}":
             self._kind_changed(event.value)
-        elif event.select.id == f"in-{_dom_id('party')}" and event.value != self._suggested_party:
+        elif event.select.id == f"in-{dom_id('party')}" and event.value != self._suggested_party:
             self._party_chosen = True
 
     def _kind_changed(self, value: object) -> None:
@@ -187,7 +193,7 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter on the last field saves; on an earlier field it moves on, as Tab does."""
         event.stop()
-        if event.input.id == f"in-{_dom_id(FIELDS[-1])}":
+        if event.input.id == f"in-{dom_id(FIELDS[-1])}":
             self.action_save()
         else:
             self.focus_next()
@@ -217,32 +223,13 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
         problems.sort(key=lambda problem: order.get(problem.field or "", len(FIELDS)))
         return (None if problems else cleaned), problems
 
-    def show_problems(self, problems: Sequence[Problem]) -> None:
-        """Each message under its field; the ones that are fixed disappear."""
-        by_field: dict[str, list[str]] = {}
-        unplaced: list[str] = []
-        for problem in problems:
-            if problem.field in FIELDS:
-                by_field.setdefault(problem.field, []).append(problem_text(problem))
-            else:
-                unplaced.append(problem_text(problem))
-        for field in FIELDS:
-            label = self.query_one(f"#err-{_dom_id(field)}", Label)
-            messages = by_field.get(field, [])
-            label.update(Text("\n".join(messages)))
-            label.display = bool(messages)
-        summary = [t("exception_form.problems", count=len(problems))] if problems else []
-        self.query_one("#exception-summary", Label).update(Text("\n".join(summary + unplaced)))
-
     # --- actions ----------------------------------------------------------------------------
 
     def action_save(self) -> None:
         draft, problems = self.checked_draft()
-        self.show_problems(problems)
+        PROBLEMS.show(self, problems)
         if draft is None:
-            first = problems[0].field if problems else None
-            if first in FIELDS:
-                self.query_one(f"#in-{_dom_id(first)}").focus()
+            PROBLEMS.focus_first(self, problems)
             return
         self.dismiss(draft)
 

@@ -28,6 +28,7 @@ from followup_tui.domain.orders.rules import parse_date, parse_decimal
 from followup_tui.domain.text import clean_text, require_text
 from followup_tui.i18n import t
 from followup_tui.i18n.errors import field_label
+from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.services.timeline.views import ShipmentView
@@ -142,10 +143,6 @@ def check_shipment(
     return draft, problems
 
 
-def _dom_id(field: str) -> str:
-    return field.replace("_", "-")
-
-
 class ShipmentFormScreen(DeskModal[ShipmentView | None]):
     """Books the shipment on ``order_id`` and dismisses with it; None on Escape."""
 
@@ -177,6 +174,12 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
         self.lines = tuple(lines)
         #: True while a booking is with the service: a second ctrl+s must not book twice.
         self.saving = False
+        self.problem_display = ProblemDisplay(
+            error_class="shipment-error",
+            summary_id="shipment-summary",
+            count_key="shipment_form.problems",
+            spot=self._spot,
+        )
 
     # --- layout -------------------------------------------------------------------------
 
@@ -188,7 +191,7 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
                 with Horizontal(classes="shipment-row"):
                     yield Label(Text(field_label(field)), classes="shipment-label")
                     yield self._field_widget(field)
-                yield self._error_label(f"err-{_dom_id(field)}")
+                yield self._error_label(f"err-{dom_id(field)}")
             yield Label(Text(t("shipment_form.lines"), style="bold"), id="shipment-lines-title")
             for line_no, product, left in self.lines:
                 shipped = Decimal(left) <= 0
@@ -202,13 +205,13 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
                 yield self._error_label(f"err-line-{line_no}")
             yield Label(Text(t("shipment_form.hint"), style="dim"))
 
-    def _error_label(self, dom_id: str) -> Label:
-        label = Label("", id=dom_id, classes="shipment-error")
+    def _error_label(self, label_id: str) -> Label:
+        label = Label("", id=label_id, classes="shipment-error")
         label.display = False
         return label
 
     def _field_widget(self, field: str) -> Input | Select[str]:
-        widget_id = f"in-{_dom_id(field)}"
+        widget_id = f"in-{dom_id(field)}"
         if field == "mode":
             return Select(
                 [(Text(t(f"ship_mode.{mode}")), mode) for mode in MODES],
@@ -226,21 +229,21 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
         self._input("carrier").focus()
 
     def _input(self, field: str) -> Input:
-        return self.query_one(f"#in-{_dom_id(field)}", Input)
+        return self.query_one(f"#in-{dom_id(field)}", Input)
 
     # --- reading and checking -------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter on the last quantity saves; anywhere else it moves on, as Tab does."""
         event.stop()
-        last = f"in-line-{self.lines[-1][0]}" if self.lines else f"in-{_dom_id(FIELDS[-1])}"
+        last = f"in-line-{self.lines[-1][0]}" if self.lines else f"in-{dom_id(FIELDS[-1])}"
         if event.input.id == last:
             self.action_save()
         else:
             self.focus_next()
 
     def checked_draft(self) -> tuple[ShipmentDraft | None, list[Problem]]:
-        mode = self.query_one(f"#in-{_dom_id('mode')}", Select).value
+        mode = self.query_one(f"#in-{dom_id('mode')}", Select).value
         quantities = {
             line_no: self.query_one(f"#in-line-{line_no}", Input).value
             for line_no, _product, _left in self.lines
@@ -254,39 +257,17 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
             eta_text=self._input("eta").value,
         )
 
-    def _place(self, field: str | None) -> str | None:
-        """The error label's id for a problem's field; None: it goes to the summary."""
+    def _spot(self, field: str | None) -> Spot | None:
+        """Where a problem's field is on the form: a header field, or the quantity of one
+        of the lines; None (the summary) for the rest, such as an empty shipment."""
+        if field is None:
+            return None
         if field in FIELDS:
-            return f"err-{_dom_id(field)}"
+            return field_spot(field)
         numbers = {line_field(line_no): line_no for line_no, _product, _left in self.lines}
         if field in numbers:
-            return f"err-line-{numbers[field]}"
+            return Spot(f"err-line-{numbers[field]}", f"in-line-{numbers[field]}")
         return None
-
-    def show_problems(self, problems: Sequence[Problem]) -> None:
-        """Each message under its field; the ones that are fixed disappear."""
-        placed: dict[str, list[str]] = {}
-        unplaced: list[str] = []
-        for problem in problems:
-            message = t(problem.key, **problem.params)
-            place = self._place(problem.field)
-            if place is None:
-                unplaced.append(message)
-            else:
-                placed.setdefault(place, []).append(message)
-        for label in self.query(".shipment-error").results(Label):
-            messages = placed.get(label.id or "", [])
-            label.update(Text("\n".join(messages)))
-            label.display = bool(messages)
-        summary = [t("shipment_form.problems", count=len(problems))] if problems else []
-        self.query_one("#shipment-summary", Label).update(Text("\n".join(summary + unplaced)))
-
-    def _focus_first(self, problems: Sequence[Problem]) -> None:
-        for problem in problems:
-            place = self._place(problem.field)
-            if place is not None:
-                self.query_one("#" + place.replace("err-", "in-", 1)).focus()
-                return
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -294,9 +275,9 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
         if self.saving:
             return
         draft, problems = self.checked_draft()
-        self.show_problems(problems)
+        self.problem_display.show(self, problems)
         if draft is None:
-            self._focus_first(problems)
+            self.problem_display.focus_first(self, problems)
             return
         from followup_tui.services.timeline.events import add_shipment
 
@@ -324,11 +305,7 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
 
     def _refused(self, error: BaseException, message: str) -> None:
         self.saving = False
-        if isinstance(error, FollowupError):
-            self.show_problems(error.problems)
-            self._focus_first(error.problems)
-            return
-        self.query_one("#shipment-summary", Label).update(Text(message))
+        self.problem_display.show_refusal(self, error, message)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -5,9 +5,9 @@ responsible party, customer and month; it rates the SLA clocks per grade and kin
 on time, met late, breached and still open, still running); and it averages how long
 acknowledging and resolving took, in business hours on the desk's calendar and in
 hours on the wall. The weekly review and the KPI pages quote these figures, so they
-must agree with what the clerks see: clock levels come from ``complaint_queue``'s own
-``clock_level`` and ``levels`` (the triage screen's), and the "open now" line is
-counted exactly as the screen's status line and ``followup alerts`` count it.
+must agree with what the clerks see: clock levels come from the domain's
+``clock_level`` and the queue's ``levels`` (the triage screen's), and the "open now"
+line is counted exactly as the screen's status line and ``followup alerts`` count it.
 
 Root causes are free text; they are grouped ignoring case and runs of white space
 ("Mould  worn" and "mould worn" are one cause), shown as most often written. Suppliers
@@ -30,11 +30,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, text
 
 from followup_tui.domain.calendar import BusinessCalendar
-from followup_tui.domain.complaints.sla import Level
+from followup_tui.domain.complaints.sla import Level, clock_level
 from followup_tui.services.complaints.clocks import estimating
 from followup_tui.services.complaints.queue import (
     StoredInstants,
-    clock_level,
     levels,
     load_open_complaints,
 )

@@ -1,4 +1,4 @@
-"""Arming a complaint's SLA clocks and turning the stored clocks back into plans.
+"""Arming a complaint's SLA clocks and reading the stored clocks back as views.
 
 Clocks are derived data. Every event that can move one (a new case, an
 acknowledgement, a remedy, a close, a pause, a resume, a reopen) re-arms all of the
@@ -27,11 +27,9 @@ from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
 from followup_tui.domain.complaints.sla import ClockPlan, ExplainLine, Pause, arm_clock, explain
 from followup_tui.domain.complaints.sla_policy import Basis, ClockKind, SlaPolicy, Target
 from followup_tui.domain.errors import FollowupError
-from followup_tui.services.complaints.views import ClockView
+from followup_tui.services.complaints.views import ClockView, plan_of
 from followup_tui.store.models import Complaint, ComplaintClock, ComplaintPause
 from followup_tui.store.unit_of_work import StoreContext
-
-_ZERO = timedelta(0)
 
 
 def estimating(calendar: BusinessCalendar) -> BusinessCalendar:
@@ -222,21 +220,6 @@ def clock_view(row: ComplaintClock) -> ClockView:
         if row.remaining_seconds is None
         else timedelta(seconds=row.remaining_seconds),
         met_at=row.met_at,
-    )
-
-
-def plan_of(view: ClockView) -> ClockPlan:
-    """The domain's plan behind a stored clock, for ``time_left`` and ``clock_level``."""
-    kind = ClockKind(view.kind)
-    return ClockPlan(
-        kind=kind,
-        target=Target(kind, view.target_hours, Basis(view.basis), view.role),
-        armed_at=view.armed_at,
-        due_at=view.due_at,
-        marks=view.marks,
-        paused_since=view.paused_since,
-        remaining=view.remaining if view.remaining is not None else _ZERO,
-        met_at=view.met_at,
     )
 
 

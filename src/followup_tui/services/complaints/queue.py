@@ -3,9 +3,10 @@
 The triage screen opens with every open case in memory (twenty thousand of a hundred
 thousand in well under a second), so the queue is two flat queries in plain SQL grouped
 in Python, with each stored instant parsed once, like ``timeline_read``. Levels are
-comparisons of the stored instants against ``now`` (the clocks were armed when
-something last happened), so the refresh of every open clock never walks the calendar;
-only the alerts, a short list, work out the time left.
+the domain's ladder (``domain.complaints.sla.clock_level``) applied to the stored
+instants against ``now`` (the clocks were armed when something last happened), so the
+refresh of every open clock never walks the calendar; only the alerts, a short list,
+work out the time left.
 
 ``escalate_breached`` is the one write here: at breach a case goes to the supervisors
 ("escalated at"), and the desk's refresh and ``followup alerts`` are what notice the
@@ -26,15 +27,16 @@ from sqlalchemy import Select, and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.calendar import CalendarYearUnknown
-from followup_tui.domain.complaints.sla import Level, time_left
+from followup_tui.domain.complaints.sla import Level, clock_level, time_left
 from followup_tui.domain.errors import FollowupError
-from followup_tui.services.complaints.clocks import clock_view, pauses_of, plan_of
+from followup_tui.services.complaints.clocks import clock_view, pauses_of
 from followup_tui.services.complaints.views import (
     Alert,
     ClockView,
     ComplaintDetail,
     ComplaintRow,
     PauseView,
+    plan_of,
 )
 from followup_tui.services.orders.entry import order_view
 from followup_tui.services.orders.views import ChangeView
@@ -317,28 +319,12 @@ def _build(
     return rows
 
 
-def clock_level(clock: ClockView, now: datetime) -> Level:
-    """A stored clock's ladder step at ``now``: ``domain.sla.clock_level`` on the view
-    itself, so a refresh builds no plan objects. Paused and met clocks keep the step
-    they had when they stopped."""
-    at = now
-    stop = clock.met_at if clock.met_at is not None else clock.paused_since
-    if stop is not None and stop < at:
-        at = stop
-    if at > clock.due_at:
-        return Level.BREACHED
-    half, three_quarters, ninety = clock.marks
-    if at >= ninety:
-        return Level.NINETY
-    if at >= three_quarters:
-        return Level.THREE_QUARTERS
-    if at >= half:
-        return Level.HALF
-    return Level.OK
-
-
 def row_level(row: ComplaintRow, now: datetime) -> Level:
-    """The worst level of the clocks still owed; a met clock is history, not urgency."""
+    """The worst level of the clocks still owed; a met clock is history, not urgency.
+
+    The stored views go to the domain's ladder as they are (they carry the instants it
+    compares), so a refresh builds no plan objects.
+    """
     worst = Level.OK
     for clock in row.clocks:
         if clock.met_at is None:

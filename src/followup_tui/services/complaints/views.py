@@ -2,8 +2,10 @@
 
 Frozen, slotted plain data. A clock is carried as the instants the store keeps (due,
 the 50/75/90 % marks, a pause) so the screen can recompute every open clock's level
-on each refresh with comparisons only (``domain.sla.clock_level``), and work out the
-time left, which needs the calendar, only for the rows on screen.
+on each refresh with comparisons only (``domain.complaints.sla.clock_level`` takes the
+view as it is), and work out the time left, which needs the calendar, only for the rows
+on screen. :func:`plan_of` turns a stored clock back into the domain's plan, for what
+needs more than the instants (the time left, the target behind an explanation).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from followup_tui.domain.complaints.sla import ClockPlan
+from followup_tui.domain.complaints.sla_policy import Basis, ClockKind, Target
 from followup_tui.services.orders.views import ChangeView, OrderView
 from followup_tui.services.timeline.views import ShipmentView
 
@@ -30,6 +34,27 @@ class ClockView:
     paused_since: datetime | None
     remaining: timedelta | None  # what was left when it paused
     met_at: datetime | None
+
+
+def plan_of(view: ClockView) -> ClockPlan:
+    """The domain's plan behind a stored clock, for ``time_left`` and the target.
+
+    Here, next to the view, because the services, the CLI, the triage screen and its
+    clock cells all need it, and none of them may hold its own copy of the rule. A clock
+    that runs has no stored remainder; the plan then carries zero, which ``time_left``
+    never reads for a running clock.
+    """
+    kind = ClockKind(view.kind)
+    return ClockPlan(
+        kind=kind,
+        target=Target(kind, view.target_hours, Basis(view.basis), view.role),
+        armed_at=view.armed_at,
+        due_at=view.due_at,
+        marks=view.marks,
+        paused_since=view.paused_since,
+        remaining=view.remaining if view.remaining is not None else timedelta(0),
+        met_at=view.met_at,
+    )
 
 
 @dataclass(frozen=True, slots=True)
