@@ -9,6 +9,7 @@ import re
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,9 @@ def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
     return json.loads(out)
 
 
-def add(capsys: pytest.CaptureFixture[str], customer: str = "Acme GmbH", *extra: str) -> dict:
+def add(
+    capsys: pytest.CaptureFixture[str], customer: str = "Acme GmbH", *extra: str
+) -> dict[str, Any]:
     order = ok_json(
         capsys,
         "order",

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from desk_kit import Desk, messages, open_queue, press, screen_text, settle, type_text
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
@@ -25,6 +24,8 @@ from followup_tui.screens.complaints.detail import ComplaintDetailScreen
 from followup_tui.screens.complaints.form_base import CaseForm
 from followup_tui.screens.complaints.triage import ComplaintQueueScreen
 from followup_tui.services.complaints.views import ComplaintDetail
+
+from .desk_kit import Desk, messages, open_queue, press, screen_text, settle, type_text
 
 #: Thursday 16:00 in Shanghai: three business hours before the desk's now, so a major
 #: complaint's two-hour acknowledgement is breached by an hour.
@@ -99,7 +100,8 @@ def test_the_breached_case_comes_first_and_acknowledging_meets_its_clock(desk: D
     assert "‼ -1:00" in first
     acked = case(desk, major.row.id)
     assert acked.row.status == "acknowledged"
-    assert acked.row.clock("ack") is not None and acked.row.clock("ack").met_at is not None
+    ack = acked.row.clock("ack")
+    assert ack is not None and ack.met_at is not None
     assert acked.row.escalated  # breached before anyone acknowledged it
     line = next(line for line in seen["after"].splitlines() if MAJOR_ORDER in line)
     assert "✓" in line
@@ -350,7 +352,7 @@ def test_a_supervisor_watching_sees_no_step_that_changes_a_case(desk: Desk) -> N
 
 
 def test_every_complaint_command_names_an_action_and_the_palette_finds_it(desk: Desk) -> None:
-    from test_palette import open_palette, search
+    from .test_palette import open_palette, search
 
     file_cases(desk)
     missing: list[str] = []

@@ -9,16 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from desk_kit import (
-    Desk,
-    messages,
-    open_queue,
-    order_nos,
-    press,
-    queue,
-    screen_text,
-    settle,
-)
 from textual.command import Command, CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 
@@ -30,6 +20,17 @@ from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.i18n import load_catalog, t
 from followup_tui.screens.orders.queue_actions import MUTATING_ACTIONS
 from followup_tui.widgets.virtual_table import VirtualTable
+
+from .desk_kit import (
+    Desk,
+    messages,
+    open_queue,
+    order_nos,
+    press,
+    queue,
+    screen_text,
+    settle,
+)
 
 ALL_ENTRIES: tuple[PaletteEntry, ...] = (*ORDER_ENTRIES, *DESK_ENTRIES)
 MUTATING_KEYS = ("n", "e", "y", "a", "h", "r", "x", "g", "m", "ctrl+z")

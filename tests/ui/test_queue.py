@@ -11,7 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from desk_kit import (
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.domain.orders.rules import LineDraft, OrderDraft
+from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
+from followup_tui.widgets.virtual_table import VirtualTable
+
+from .desk_kit import (
     LINA,
     SPECS,
     TODAY,
@@ -30,14 +39,6 @@ from desk_kit import (
     spec_of,
     type_text,
 )
-from textual import events
-from textual.pilot import Pilot
-from textual.widgets import Input
-
-from followup_tui.domain.orders.lifecycle import OrderStatus
-from followup_tui.domain.orders.rules import LineDraft, OrderDraft
-from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
-from followup_tui.widgets.virtual_table import VirtualTable
 
 HUAQIANG = {spec.order_no for spec in SPECS if "华强" in spec.customer and spec.is_open}
 
