@@ -646,6 +646,23 @@ def test_advancing_a_draft_refuses_what_confirm_refuses(
     assert caught.value.key == "error.order_has_no_plan"
 
 
+def test_a_confirmation_refused_in_bulk_leaves_the_draft_as_it_was(
+    store_ctx: StoreContext, make_draft: MakeDraft
+) -> None:
+    """A draft whose template has gone is refused after its status was set; the bulk
+    advance must not save that half of the confirmation."""
+    draft, other = (create_order(store_ctx, make_draft()) for _ in range(2))
+    with store_ctx.write() as session:
+        row = session.get(Order, draft.id)
+        assert row is not None
+        row.template = "gone"  # as a company templates file that dropped it would leave
+    before = snapshot(store_ctx, draft.id)
+    result = bulk_advance(store_ctx, [draft.id, other.id])
+    assert [step.order_id for step in result.done] == [other.id]
+    assert [no for no, _key, _params in result.refused] == [draft.order_no]
+    assert snapshot(store_ctx, draft.id)[:4] == before[:4]  # the order, its lines, its log
+
+
 def test_undoing_a_bulk_confirmation_takes_its_plan_back_unless_it_was_worked_on(
     store_ctx: StoreContext, make_draft: MakeDraft
 ) -> None:

@@ -254,8 +254,12 @@ def _bulk(
             order = load_order(session, order_id)
             before = {name: getattr(order, name) for name in _BULK_FIELDS}
             try:
-                change(session, order)  # each move refuses before it writes anything
+                change(session, order)
             except FollowupError as error:
+                # A confirmation can be refused after it set the status (a template the
+                # company file lost): put the fields back so nothing half-done is saved.
+                for name, value in before.items():
+                    setattr(order, name, value)
                 refused.append((order.order_no, error.key, error.params))
                 continue
             order.updated_at = ctx.now()
