@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tmux_kit import Tmux
+
+from .tmux_kit import Tmux
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from tmux_kit import Tmux, followup_script
+
+from .tmux_kit import Tmux, followup_script
 
 pytestmark = [
     pytest.mark.e2e,

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tmux_kit import TIMEOUT, Tmux, followup_script
+
+from .tmux_kit import TIMEOUT, Tmux, followup_script
 
 pytestmark = [
     pytest.mark.e2e,

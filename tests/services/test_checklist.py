@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from test_cli_orders import add, ok_json, run
 
 from followup_tui.domain.archive.doc_rules import DOCUMENT_RULES_FILE
 from followup_tui.domain.errors import FollowupError
@@ -26,6 +25,8 @@ from followup_tui.services.orders.flow import advance_order, bulk_advance
 from followup_tui.store.archive_models import DocumentWaiver
 from followup_tui.store.models import ChangeLog
 from followup_tui.store.unit_of_work import StoreContext
+
+from .test_cli_orders import add, ok_json, run
 
 MakeDraft = Callable[..., OrderDraft]
 LC_CIF = (
@@ -83,11 +84,12 @@ def test_shipping_with_missing_documents_is_refused_and_changes_nothing(
     order_id = packed(store_ctx, make_draft)  # FOB, T/T: invoice, packing list, B/L
     file_kind(store_ctx, tmp_path, order_id, "commercial_invoice")
     before = state(store_ctx, order_id)
-    for attempt in (
+    attempts: tuple[Callable[[], object], ...] = (
         lambda: advance_order(store_ctx, order_id),
         lambda: advance_order(store_ctx, order_id, OrderStatus.SHIPPED),
         lambda: advance_order(store_ctx, order_id, OrderStatus.DELIVERED),  # no skipping past
-    ):
+    )
+    for attempt in attempts:
         with pytest.raises(FollowupError) as caught:
             attempt()
         assert caught.value.key == "error.documents_missing"

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -135,9 +136,9 @@ def order(capsys: pytest.CaptureFixture[str], order_no: str, customer: str = "Ac
     assert code == 0, err
 
 
-def complaint(capsys: pytest.CaptureFixture[str], order_no: str, *extra: str) -> dict:
+def complaint(capsys: pytest.CaptureFixture[str], order_no: str, *extra: str) -> dict[str, Any]:
     found = ok_json(capsys, "complaint", "add", order_no, *extra)
-    assert isinstance(found, dict)
+    assert isinstance(found, dict) and isinstance(found["complaint"], dict)
     return found["complaint"]
 
 
@@ -203,7 +204,7 @@ def test_add_shows_the_clocks_and_list_orders_them_by_breach(
     assert [row["level"] for row in rows] == ["three_quarters", "ok"]
     assert rows[0]["left_seconds"] == 20 * 60
     only = ok_json(capsys, "complaint", "list", "--grade", "minor", "--as-of", at(10, 40))
-    assert [row["id"] for row in only] == [minor["id"]]  # type: ignore[union-attr]
+    assert isinstance(only, list) and [row["id"] for row in only] == [minor["id"]]
 
     code, out, _ = run(capsys, "complaint", "list", "--as-of", at(11, 30))
     assert code == 0
@@ -275,9 +276,9 @@ def test_every_step_from_a_script_and_the_refusals(
     order(capsys, "PO-C-1")
     case_id = str(complaint(capsys, "PO-C-1", "--category", "quality", "Frayed")["id"])
 
-    def step(*argv: str) -> dict:
+    def step(*argv: str) -> dict[str, Any]:
         found = ok_json(capsys, "complaint", *argv)
-        assert isinstance(found, dict)
+        assert isinstance(found, dict) and isinstance(found["complaint"], dict)
         return found["complaint"]
 
     code, _, err = run(capsys, "complaint", "close", case_id, "--note", "done")
@@ -408,9 +409,9 @@ def test_the_report_shows_the_services_figures(
     code, md, _ = run(capsys, "report", "complaints", *period, "--format", "md")
     assert code == 0 and md.startswith("# Complaint analysis")
     assert "| Mould worn | 2 | 66.7 % |" in md and "| Quality | 2 | 66.7 % |" in md
-    out = home / "report.md"
-    assert main(["report", "complaints", *period, "--format", "md", "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").startswith("# Complaint analysis")
+    written = home / "report.md"
+    assert main(["report", "complaints", *period, "--format", "md", "--out", str(written)]) == 0
+    assert written.read_text(encoding="utf-8").startswith("# Complaint analysis")
     code, _, err = run(capsys, "report", "complaints", "--from", "2026-12-01", "--to", "2026-11-01")
     assert code == 1 and "2026-12-01" in err
 

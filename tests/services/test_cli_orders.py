@@ -9,6 +9,7 @@ import re
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,9 @@ def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
     return json.loads(out)
 
 
-def add(capsys: pytest.CaptureFixture[str], customer: str = "Acme GmbH", *extra: str) -> dict:
+def add(
+    capsys: pytest.CaptureFixture[str], customer: str = "Acme GmbH", *extra: str
+) -> dict[str, Any]:
     order = ok_json(
         capsys,
         "order",
@@ -138,9 +141,9 @@ def test_illegal_move_exits_1_listing_the_allowed_moves(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     order_no = add(capsys)["order_no"]
-    code, _, err = run(capsys, "order", "advance", order_no)
-    assert code == 1
-    assert "confirm" in err  # a draft is confirmed, not advanced
+    code, _, err = run(capsys, "order", "advance", order_no, "--to", "production")
+    assert code == 1  # a draft is confirmed first, never skipped past confirmation
+    assert "allowed moves: confirmed" in err
     run(capsys, "order", "confirm", order_no)
     code, _, err = run(capsys, "order", "advance", order_no, "--to", "draft")
     assert code == 1
@@ -148,6 +151,31 @@ def test_illegal_move_exits_1_listing_the_allowed_moves(
     assert "allowed moves: materials, production" in err and "cancelled" in err
     code, _, err = run(capsys, "--lang", "zh_CN", "order", "advance", order_no, "--to", "draft")
     assert code == 1 and "允许的操作" in err and "备料" in err
+
+
+def plan_rows(home: Path, order_no: str) -> list[tuple[str, str, str, str]]:
+    with sqlite3.connect(home / "data" / "desk.db") as raw:
+        return raw.execute(
+            "SELECT m.key, m.planned_start, m.planned_end, m.status FROM milestones m"
+            " JOIN orders o ON o.id = m.order_id WHERE o.order_no = ? ORDER BY m.seq",
+            (order_no,),
+        ).fetchall()
+
+
+def test_advancing_a_draft_confirms_it_as_order_confirm_does(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``order advance`` on a draft is ``order confirm`` without a date, as ``a`` is on
+    the desk: the requested date promised, and the same milestone plan."""
+    confirmed, advanced = add(capsys)["order_no"], add(capsys)["order_no"]
+    by_confirm = ok_json(capsys, "order", "confirm", confirmed)
+    by_advance = ok_json(capsys, "order", "advance", advanced)
+    assert isinstance(by_confirm, dict) and isinstance(by_advance, dict)
+    fields = ("status", "confirmed_date", "due_date")
+    assert [by_advance[name] for name in fields] == ["confirmed", "2026-03-01", "2026-03-01"]
+    assert [by_advance[name] for name in fields] == [by_confirm[name] for name in fields]
+    assert plan_rows(home, advanced) == plan_rows(home, confirmed)
+    assert plan_rows(home, advanced), "the confirmation planned the order"
 
 
 def test_hold_resume_cancel_assign(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

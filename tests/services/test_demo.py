@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from followup_tui.demo import bulk as demo_bulk
 from followup_tui.demo import dataset as demo
 from followup_tui.demo import plans as demo_plans
 from followup_tui.demo.catalog import load_catalog
@@ -420,9 +421,9 @@ def test_the_row_layout_covers_every_column() -> None:
 
     # template is written by the plan pass (demo_plans), which covers the milestone rows;
     # demo notes are a communication log, not follow-ups, so they carry no due date.
-    assert set(demo.ORDER_COLUMNS) == columns(Order) - {"template"}
-    assert set(demo.LINE_COLUMNS) == columns(OrderLine) - {"id"}
-    assert set(demo.NOTE_COLUMNS) == columns(Note) - {"id", "due_on"}
+    assert set(demo_bulk.ORDER_COLUMNS) == columns(Order) - {"template"}
+    assert set(demo_bulk.LINE_COLUMNS) == columns(OrderLine) - {"id"}
+    assert set(demo_bulk.NOTE_COLUMNS) == columns(Note) - {"id", "due_on"}
     assert set(demo_plans.MILESTONE_COLUMNS) == columns(Milestone)
 
 

@@ -37,6 +37,8 @@ from followup_tui.services.orders.flow import (
     resume_order,
     undo_bulk,
 )
+from followup_tui.services.timeline.plans import shift
+from followup_tui.services.timeline.read import order_timeline
 from followup_tui.store.location import parse_store
 from followup_tui.store.models import ChangeLog, Customer, Note, Order, OrderLine
 from followup_tui.store.unit_of_work import StoreContext, open_store
@@ -183,7 +185,9 @@ def test_edit_with_an_older_version_is_refused_with_the_current_values(
     assert error.theirs["customer_po"] == "THEIRS"
     assert error.theirs["version"] == theirs.version
     assert error.theirs["customer"] == "深圳市华强电子有限公司"
-    assert error.theirs["lines"][0].quantity == Decimal(1200)
+    lines = error.theirs["lines"]
+    assert isinstance(lines, list)
+    assert lines[0].quantity == Decimal(1200)
     assert snapshot(store_ctx, created.id) == before
 
 
@@ -340,7 +344,10 @@ def test_change_log_rows_share_the_transaction_of_the_change(
 @pytest.mark.parametrize(
     "attempt",
     [
-        pytest.param(advance_order, id="advance-a-draft"),
+        pytest.param(
+            lambda ctx, oid: advance_order(ctx, oid, expected_version=99),
+            id="advance-a-draft-changed-since",
+        ),
         pytest.param(
             lambda ctx, oid: advance_order(ctx, oid, OrderStatus.SHIPPED), id="draft-to-shipped"
         ),
@@ -373,7 +380,8 @@ def test_an_illegal_move_after_confirmation_changes_nothing(
     with pytest.raises(FollowupError) as caught:
         advance_order(store_ctx, order.id, OrderStatus.MATERIALS)
     assert caught.value.key == "error.illegal_move"
-    assert caught.value.params["allowed"].startswith("shipped, in_transit")
+    allowed = caught.value.params["allowed"]
+    assert isinstance(allowed, str) and allowed.startswith("shipped, in_transit")
     with pytest.raises(FollowupError) as caught:
         confirm_order(store_ctx, order.id)
     assert caught.value.key == "error.confirm_not_draft"
@@ -582,6 +590,101 @@ def test_undoing_a_bulk_confirmation_puts_the_draft_back_whole(
     assert after.confirmed_date is None  # a draft has promised nothing yet
     assert after.due_date == before.due_date
     assert confirm_order(store_ctx, order.id, date(2026, 4, 30)).due_date == date(2026, 4, 30)
+
+
+def made_of(ctx: StoreContext, order_id: int) -> tuple[object, ...]:
+    """What a confirmation leaves: status, promise, due date and the milestone plan."""
+    order = get_order(ctx, order_id).order
+    plan = order_timeline(ctx, order_id).milestones
+    bars = tuple((bar.key, bar.planned_start, bar.planned_end, bar.status) for bar in plan)
+    return (order.status, order.confirmed_date, order.due_date, bars)
+
+
+def test_advancing_a_draft_confirms_it_as_confirm_does_alone_and_in_bulk(
+    store_ctx: StoreContext, make_draft: MakeDraft
+) -> None:
+    """``a`` on the desk (bulk_advance) and ``followup order advance`` (advance_order) make
+    of a draft exactly what ``confirm_order`` makes with no date: its requested date
+    promised, the due date, and a milestone plan the timeline opens."""
+    confirmed, alone, in_bulk = (create_order(store_ctx, make_draft()) for _ in range(3))
+    confirm_order(store_ctx, confirmed.id)
+    advance_order(store_ctx, alone.id)
+    result = bulk_advance(store_ctx, [in_bulk.id])
+    assert (result.changed, result.refused) == (1, ())
+    expected = made_of(store_ctx, confirmed.id)
+    assert expected[:3] == ("confirmed", date(2026, 4, 15), date(2026, 4, 15))
+    assert expected[3], "confirm_order gives the order its plan"
+    assert made_of(store_ctx, alone.id) == expected
+    assert made_of(store_ctx, in_bulk.id) == expected
+
+
+def test_advancing_a_draft_refuses_what_confirm_refuses(
+    store_ctx: StoreContext, make_draft: MakeDraft
+) -> None:
+    """A promise before the order date is refused by every advance path, and the draft
+    stays a draft with no plan."""
+    draft = create_order(store_ctx, make_draft())
+    with store_ctx.write() as session:  # as an import or an old row might have left it
+        row = session.get(Order, draft.id)
+        assert row is not None
+        row.requested_date = date(2026, 2, 20)  # before the order date, 2026-03-02
+    attempts: tuple[Callable[[], object], ...] = (
+        lambda: confirm_order(store_ctx, draft.id),
+        lambda: advance_order(store_ctx, draft.id),
+    )
+    for attempt in attempts:
+        with pytest.raises(FollowupError) as caught:
+            attempt()
+        assert caught.value.key == "error.confirmed_before_order"
+    result = bulk_advance(store_ctx, [draft.id])
+    assert [(no, key) for no, key, _ in result.refused] == [
+        (draft.order_no, "error.confirmed_before_order")
+    ]
+    assert get_order(store_ctx, draft.id).order.status == "draft"
+    with pytest.raises(FollowupError) as caught:
+        order_timeline(store_ctx, draft.id)
+    assert caught.value.key == "error.order_has_no_plan"
+
+
+def test_a_confirmation_refused_in_bulk_leaves_the_draft_as_it_was(
+    store_ctx: StoreContext, make_draft: MakeDraft
+) -> None:
+    """A draft whose template has gone is refused after its status was set; the bulk
+    advance must not save that half of the confirmation."""
+    draft, other = (create_order(store_ctx, make_draft()) for _ in range(2))
+    with store_ctx.write() as session:
+        row = session.get(Order, draft.id)
+        assert row is not None
+        row.template = "gone"  # as a company templates file that dropped it would leave
+    before = snapshot(store_ctx, draft.id)
+    result = bulk_advance(store_ctx, [draft.id, other.id])
+    assert [step.order_id for step in result.done] == [other.id]
+    assert [no for no, _key, _params in result.refused] == [draft.order_no]
+    assert snapshot(store_ctx, draft.id)[:4] == before[:4]  # the order, its lines, its log
+
+
+def test_undoing_a_bulk_confirmation_takes_its_plan_back_unless_it_was_worked_on(
+    store_ctx: StoreContext, make_draft: MakeDraft
+) -> None:
+    untouched, worked_on = (create_order(store_ctx, make_draft()) for _ in range(2))
+    result = bulk_advance(store_ctx, [untouched.id, worked_on.id])
+    assert result.changed == 2
+    second = order_timeline(store_ctx, worked_on.id).milestones[1]
+    shift(store_ctx, second.milestone_id, by_days=1)  # work on the plan, not on the order
+
+    undone = undo_bulk(store_ctx, result)
+    assert [step.order_id for step in undone.done] == [untouched.id]
+    assert [(no, key) for no, key, _ in undone.refused] == [
+        (worked_on.order_no, "error.undo_changed_since")
+    ]
+    assert get_order(store_ctx, untouched.id).order.status == "draft"
+    with pytest.raises(FollowupError) as caught:
+        order_timeline(store_ctx, untouched.id)
+    assert caught.value.key == "error.order_has_no_plan"
+    assert get_order(store_ctx, worked_on.id).order.status == "confirmed"
+    assert order_timeline(store_ctx, worked_on.id).milestones
+    confirm_order(store_ctx, untouched.id)  # planned afresh, as any draft
+    assert made_of(store_ctx, untouched.id)[3]
 
 
 def test_next_order_number(store_ctx: StoreContext, make_draft: MakeDraft) -> None:

@@ -33,7 +33,6 @@ from followup_tui.domain.text import fold, reverse_key
 from followup_tui.services.orders.entry import create_order, customer_for, product_for
 from followup_tui.services.orders.flow import advance_order, assign_owner
 from followup_tui.services.orders.queue import (
-    SORT_COLUMNS,
     OrderWindow,
     QueueQuery,
     QueueRow,
@@ -45,6 +44,7 @@ from followup_tui.services.orders.queue import (
 from followup_tui.store import schema
 from followup_tui.store.location import parse_store
 from followup_tui.store.models import Customer, Order, Product
+from followup_tui.store.queue_indexes import SORT_COLUMNS
 from followup_tui.store.unit_of_work import StoreContext, open_store
 from followup_tui.store.window_reader import WindowReader
 

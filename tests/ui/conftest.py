@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desk_kit import Desk, build_store
+
+from .desk_kit import Desk, build_store
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,14 @@ from __future__ import annotations
 import zipfile
 from typing import Any
 
-from desk_kit import Desk, move_to, press, settle, type_text
-from test_archive_screen import file_docs, open_archive
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from followup_tui.config import Config
 from followup_tui.screens.shared.prompt import PromptScreen
+
+from .desk_kit import Desk, move_to, press, settle, type_text
+from .test_archive_screen import file_docs, open_archive
 
 
 async def answer(pilot: Pilot[Any], text: str) -> None:
@@ -21,8 +23,8 @@ async def answer(pilot: Pilot[Any], text: str) -> None:
             break
         await pilot.pause(0.02)
     assert isinstance(pilot.app.screen, PromptScreen)
-    field = pilot.app.screen.query_one("#prompt-input")
-    field.value = ""  # type: ignore[attr-defined]
+    field = pilot.app.screen.query_one("#prompt-input", Input)
+    field.value = ""
     await type_text(pilot, text)
     await press(pilot, "enter")
 

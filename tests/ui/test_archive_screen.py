@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_kit import (
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from followup_tui.screens.archive.archive import ArchiveScreen
+from followup_tui.workflows.archive import ARCHIVE
+
+from .desk_kit import (
     ACME,
     FIXED_NOW,
     Desk,
@@ -23,10 +29,6 @@ from desk_kit import (
     settle,
     type_text,
 )
-from textual.pilot import Pilot
-
-from followup_tui.screens.archive.archive import ArchiveScreen
-from followup_tui.workflows.archive import ARCHIVE
 
 QC_TEXT = "质检报告 QC report\n外观检查：色差明显，三箱纸箱破损。\nAQL 2.5 抽检 200 件。\n"
 PACKING_TEXT = "装箱单 Packing list\n箱数 20 cartons, gross weight 480 kg.\n"
@@ -173,8 +175,8 @@ def test_export_writes_the_original_byte_for_byte(desk: Desk) -> None:
         await press(pilot, "x")
         prompt = pilot.app.screen
         seen["prompt"] = type(prompt).__name__
-        field = prompt.query_one("#prompt-input")
-        field.value = str(out)  # type: ignore[attr-defined]
+        field = prompt.query_one("#prompt-input", Input)
+        field.value = str(out)
         await press(pilot, "enter")
         await settle(pilot)
         seen["status"] = screen_text(pilot.app)
@@ -255,8 +257,8 @@ def test_attach_moves_the_document_to_another_order(desk: Desk) -> None:
         await wait_for_search(pilot, screen)
         await press(pilot, "enter")
         await press(pilot, "a")
-        field = pilot.app.screen.query_one("#prompt-input")
-        field.value = "PO-2026-00002"  # type: ignore[attr-defined]
+        field = pilot.app.screen.query_one("#prompt-input", Input)
+        field.value = "PO-2026-00002"
         await press(pilot, "enter")
         await wait_for_search(pilot, screen)
         seen["orders"] = [row.document.order_no for row in screen.rows]

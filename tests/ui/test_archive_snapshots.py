@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from desk_kit import SIZE, Desk, press, settle
-from test_archive_screen import file_docs, wait_for_search
 from textual.pilot import Pilot
 
 from followup_tui.screens.archive.archive import ArchiveScreen
+
+from .desk_kit import SIZE, Desk, press, settle
+from .test_archive_screen import file_docs, wait_for_search
 
 Compare = Callable[..., bool]
 

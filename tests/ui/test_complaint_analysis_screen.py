@@ -15,7 +15,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from desk_kit import (
+from textual.pilot import Pilot
+
+from followup_tui.screens.complaints.analysis import ComplaintAnalysisScreen, cell_texts
+from followup_tui.screens.complaints.triage import ComplaintQueueScreen
+from followup_tui.services.complaints.analysis import ComplaintAnalysis
+from followup_tui.workflows.complaints import ANALYSIS, TRIAGE
+
+from .desk_kit import (
     FIXED_NOW,
     MARKUP,
     Desk,
@@ -26,14 +33,8 @@ from desk_kit import (
     screen_text,
     settle,
 )
-from test_complaint_screen import open_triage
-from test_palette import open_palette, run_command, search
-from textual.pilot import Pilot
-
-from followup_tui.screens.complaints.analysis import ComplaintAnalysisScreen, cell_texts
-from followup_tui.screens.complaints.triage import ComplaintQueueScreen
-from followup_tui.services.complaints.analysis import ComplaintAnalysis
-from followup_tui.workflows.complaints import ANALYSIS, TRIAGE
+from .test_complaint_screen import open_triage
+from .test_palette import open_palette, run_command, search
 
 DEFAULT_START, DEFAULT_END = date(2026, 8, 30), date(2026, 11, 28)
 #: An open order of the customer whose name looks like markup (serial 19).

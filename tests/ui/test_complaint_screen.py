@@ -14,17 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from desk_kit import (
-    Desk,
-    changing_actions,
-    messages,
-    open_queue,
-    palette_of,
-    press,
-    screen_text,
-    settle,
-    type_text,
-)
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
@@ -35,6 +24,18 @@ from followup_tui.screens.complaints.triage import ComplaintQueueScreen
 from followup_tui.services.complaints.views import ComplaintDetail
 from followup_tui.workflows.complaints import TRIAGE
 from followup_tui.workflows.orders import QUEUE
+
+from .desk_kit import (
+    Desk,
+    changing_actions,
+    messages,
+    open_queue,
+    palette_of,
+    press,
+    screen_text,
+    settle,
+    type_text,
+)
 
 #: Thursday 16:00 in Shanghai: three business hours before the desk's now, so a major
 #: complaint's two-hour acknowledgement is breached by an hour.
@@ -109,7 +110,8 @@ def test_the_breached_case_comes_first_and_acknowledging_meets_its_clock(desk: D
     assert "‼ -1:00" in first
     acked = case(desk, major.row.id)
     assert acked.row.status == "acknowledged"
-    assert acked.row.clock("ack") is not None and acked.row.clock("ack").met_at is not None
+    ack = acked.row.clock("ack")
+    assert ack is not None and ack.met_at is not None
     assert acked.row.escalated  # breached before anyone acknowledged it
     line = next(line for line in seen["after"].splitlines() if MAJOR_ORDER in line)
     assert "✓" in line
@@ -360,7 +362,7 @@ def test_a_supervisor_watching_sees_no_step_that_changes_a_case(desk: Desk) -> N
 
 
 def test_every_complaint_command_names_an_action_and_the_palette_finds_it(desk: Desk) -> None:
-    from test_palette import open_palette, search
+    from .test_palette import open_palette, search
 
     file_cases(desk)
     missing: list[str] = []

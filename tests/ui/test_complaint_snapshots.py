@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from desk_kit import SIZE, Desk, open_queue, press, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
 
 from followup_tui.screens.complaints.triage import ComplaintQueueScreen
+
+from .desk_kit import SIZE, Desk, open_queue, press, settle
 
 Compare = Callable[..., bool]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]

@@ -16,7 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from desk_kit import (
+from textual.pilot import Pilot
+
+from followup_tui.app import FollowupApp
+from followup_tui.config import Config
+from followup_tui.domain.orders.lifecycle import awaits_delivery
+from followup_tui.domain.orders.rules import AT_RISK_DAYS, LineDraft, OrderDraft
+
+from .desk_kit import (
     LINA,
     SPECS,
     TODAY,
@@ -29,12 +36,6 @@ from desk_kit import (
     screen_text,
     weekdays_left,
 )
-from textual.pilot import Pilot
-
-from followup_tui.app import FollowupApp
-from followup_tui.config import Config
-from followup_tui.domain.orders.lifecycle import awaits_delivery
-from followup_tui.domain.orders.rules import AT_RISK_DAYS, LineDraft, OrderDraft
 
 NEXT_YEAR_ORDER = "PO-2027-00001"
 NEXT_YEAR_DUE = date(2027, 1, 15)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from desk_kit import (
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from followup_tui.screens.orders.detail import OrderDetailScreen
+from followup_tui.screens.orders.form import OrderFormScreen
+
+from .desk_kit import (
     LINA,
     NOTE_CALL,
     NOTE_INTERNAL,
@@ -19,11 +25,6 @@ from desk_kit import (
     screen_text,
     spec_of,
 )
-from textual.pilot import Pilot
-from textual.widgets import DataTable
-
-from followup_tui.screens.orders.detail import OrderDetailScreen
-from followup_tui.screens.orders.form import OrderFormScreen
 
 FIRST = "PO-2026-00001"  # two notes, advanced once; see desk_kit.build_store
 TWO_LINES = "PO-2026-00006"
@@ -100,7 +101,7 @@ def test_edit_from_the_detail_reloads_it(desk: Desk) -> None:
         await press(pilot, "e")
         form = app.screen
         assert isinstance(form, OrderFormScreen)
-        form.query_one("#in-customer-po").value = "CPO-VIA-DETAIL"  # type: ignore[attr-defined]
+        form.query_one("#in-customer-po", Input).value = "CPO-VIA-DETAIL"
         await press(pilot, "ctrl+s")
         assert app.screen is screen
         assert "Customer PO: CPO-VIA-DETAIL" in screen_text(app)

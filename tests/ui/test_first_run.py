@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_kit import Desk, messages, order_nos, press, queue, screen_text
 from textual.pilot import Pilot
 
 from followup_tui.screens.shared.first_run import FirstRunScreen
+
+from .desk_kit import Desk, messages, order_nos, press, queue, screen_text
 
 
 @pytest.fixture

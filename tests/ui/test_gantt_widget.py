@@ -66,9 +66,23 @@ def bar(
     begun, finished = actual or (None, None)
     status = "planned" if begun is None else "started" if finished is None else "done"
     party = "supplier" if exception else "production"
-    fields = (begun, finished, status, party, "李娜", "[bold]not markup[/]", bool(exception))
-    ends = (end, end + timedelta(days=buffer))
-    return MilestoneBar(milestone_id, milestone_id // 10, key, start, *ends, *fields, exception, 1)
+    return MilestoneBar(
+        milestone_id,
+        milestone_id // 10,
+        key,
+        start,
+        end,
+        end + timedelta(days=buffer),
+        begun,
+        finished,
+        status,
+        party,
+        "李娜",
+        "[bold]not markup[/]",
+        bool(exception),
+        exception,
+        1,
+    )
 
 
 def make_order(
@@ -84,7 +98,11 @@ def make_order(
 ) -> TimelineOrder:
     """Three milestones: production done, QC running (late, with an equipment failure,
     when the order is), shipping planned from ``start`` + 15 days."""
-    base, on = order_id * 10, lambda offset: start + timedelta(days=offset)
+    base = order_id * 10
+
+    def on(offset: int) -> date:
+        return start + timedelta(days=offset)
+
     exception = "equipment_failure" if late else None
     milestones = (
         bar(base + 1, "production", start, 7, buffer=1, actual=(start, on(6))),
@@ -165,7 +183,7 @@ def test_visible_rows_are_the_flattened_lines_without_holding_them() -> None:
     rows = [make_order(n) for n in range(1, 13)]
     opened = frozenset({1, 2, 7, 12})
     visible = VisibleRows(rows, opened)
-    flat = [(i, None) for i in range(12)]
+    flat: list[tuple[int, int | None]] = [(i, None) for i in range(12)]
     for i in sorted((order_id - 1 for order_id in opened), reverse=True):
         flat[i + 1 : i + 1] = [(i, m) for m in range(3)]
     assert [visible[line] for line in range(len(visible))] == flat
@@ -226,7 +244,15 @@ def test_todays_line_and_header_marker_share_a_column() -> None:
 
 def test_expanded_order_shows_milestones_with_tree_and_exception() -> None:
     gantt = painter(expanded=frozenset({1}))
-    assert list(gantt.visible_rows()) == [(0, None), (0, 0), (0, 1), (0, 2), (1, None), (2, None)]
+    visible = gantt.visible_rows()
+    assert [visible[line] for line in range(len(visible))] == [
+        (0, None),
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (1, None),
+        (2, None),
+    ]
     assert gantt.row_index_of(1) == 4 and gantt.row_index_of(0, 2) == 3
     production, qc, shipping = (gantt.line(row, 0, WIDTH) for row in (1, 2, 3))
     assert "├ production" in production.plain and "└ shipping" in shipping.plain

@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from desk_kit import (
+from textual.pilot import Pilot
+from textual.widgets import Input, Label
+
+from followup_tui.screens.orders.conflict import ConflictScreen
+from followup_tui.screens.orders.form import OrderFormScreen
+from followup_tui.services.orders.entry import draft_from_order, edit_order
+
+from .desk_kit import (
     LINA,
     Desk,
     cursor_no,
@@ -19,12 +26,6 @@ from desk_kit import (
     settle,
     type_text,
 )
-from textual.pilot import Pilot
-from textual.widgets import Input, Label
-
-from followup_tui.screens.orders.conflict import ConflictScreen
-from followup_tui.screens.orders.form import OrderFormScreen
-from followup_tui.services.orders.entry import draft_from_order, edit_order
 
 
 def form(pilot: Pilot[Any]) -> OrderFormScreen:
@@ -181,6 +182,7 @@ class TestEditOrder:
             await move_to(pilot, target.order_no)
             await press(pilot, "e")
             seen = form(pilot).expected_version
+            assert seen is not None  # an edit form knows the version it opened
             # Meanwhile 李娜 saves the same order from her desk.
             other = desk.store(LINA)
             detail = desk.detail(target.order_no)

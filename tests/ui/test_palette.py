@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from desk_kit import (
+from textual.command import Command, CommandInput, CommandList, CommandPalette
+from textual.pilot import Pilot
+
+from followup_tui.config import Config, SavedView
+from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.i18n import load_catalog, t
+from followup_tui.widgets.virtual_table import VirtualTable
+from followup_tui.workflows import DESK, PaletteEntry
+from followup_tui.workflows.orders import QUEUE
+
+from .desk_kit import (
     Desk,
     changing_actions,
     messages,
@@ -21,15 +31,6 @@ from desk_kit import (
     screen_text,
     settle,
 )
-from textual.command import Command, CommandInput, CommandList, CommandPalette
-from textual.pilot import Pilot
-
-from followup_tui.config import Config, SavedView
-from followup_tui.domain.orders.lifecycle import OrderStatus
-from followup_tui.i18n import load_catalog, t
-from followup_tui.widgets.virtual_table import VirtualTable
-from followup_tui.workflows import DESK, PaletteEntry
-from followup_tui.workflows.orders import QUEUE
 
 ORDER_ENTRIES = palette_of(QUEUE, "orders.")
 DESK_ENTRIES = palette_of(DESK)

@@ -11,7 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from desk_kit import (
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.domain.orders.rules import LineDraft, OrderDraft
+from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
+from followup_tui.widgets.virtual_table import VirtualTable
+
+from .desk_kit import (
     LINA,
     SPECS,
     TODAY,
@@ -30,14 +39,7 @@ from desk_kit import (
     spec_of,
     type_text,
 )
-from textual import events
-from textual.pilot import Pilot
-from textual.widgets import Input
-
-from followup_tui.domain.orders.lifecycle import OrderStatus
-from followup_tui.domain.orders.rules import LineDraft, OrderDraft
-from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
-from followup_tui.widgets.virtual_table import VirtualTable
+from .test_timeline_screen import open_timeline
 
 HUAQIANG = {spec.order_no for spec in SPECS if "华强" in spec.customer and spec.is_open}
 
@@ -222,6 +224,39 @@ class TestBulkWorkflows:
             assert "There is no bulk action to undo." in messages(app, "warning")
 
         desk.run(body)
+
+    def test_advance_confirms_a_draft_with_its_plan_and_undo_takes_both_back(
+        self, desk: Desk
+    ) -> None:
+        """``a`` on a draft is confirmation with its requested date, as ``y`` with the
+        offered date and ``followup order advance`` are: the timeline opens the order."""
+        draft = next(spec for spec in open_queue() if spec.status is OrderStatus.DRAFT)
+        seen: dict[str, Any] = {}
+
+        async def body(pilot: Pilot[Any]) -> None:
+            app = pilot.app
+            await move_to(pilot, draft.order_no)
+            await press(pilot, "a")
+            assert "Advanced 1 order(s)." in messages(app), list(messages(app))
+            seen["order"] = desk.detail(draft.order_no).order
+            timeline = await open_timeline(pilot)
+            seen["planned"] = {row.order_no: row for row in timeline.rows}
+            await press(pilot, "escape")
+            await settle(pilot)
+            await press(pilot, "ctrl+z")
+            assert "Undid the advance of 1 order(s)." in messages(app), list(messages(app))
+
+        desk.run(body)
+        order = seen["order"]
+        assert (order.status, order.confirmed_date, order.due_date) == (
+            OrderStatus.CONFIRMED,
+            draft.due,
+            draft.due,
+        )
+        assert draft.order_no in seen["planned"], "the timeline lists only planned orders"
+        assert seen["planned"][draft.order_no].milestones
+        assert desk.status(draft.order_no) == OrderStatus.DRAFT
+        assert desk.detail(draft.order_no).order.confirmed_date is None
 
     def test_advance_without_marks_moves_the_cursors_order(self, desk: Desk) -> None:
         before = desk.statuses()

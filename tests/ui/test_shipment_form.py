@@ -7,9 +7,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from desk_kit import Desk, changing_actions, messages, palette_of, press, settle, spec_of
-from test_detail import cells, open_detail
-from test_timeline_screen import open_timeline
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Select
 
@@ -23,6 +20,10 @@ from followup_tui.screens.timeline.timeline import TimelineScreen
 from followup_tui.services.timeline.events import SHIP_MODES, add_shipment, list_shipments
 from followup_tui.widgets.gantt import GanttView
 from followup_tui.workflows.timeline import TIMELINE
+
+from .desk_kit import Desk, changing_actions, messages, palette_of, press, settle, spec_of
+from .test_detail import cells, open_detail
+from .test_timeline_screen import open_timeline
 
 TWO_LINES = "PO-2026-00006"  # an open order in production with a second line of 10 cartons
 
@@ -178,7 +179,7 @@ def test_a_supervisor_watching_cannot_book_a_shipment(desk: Desk) -> None:
 
 
 def test_booking_a_shipment_is_a_palette_command(desk: Desk) -> None:
-    from test_palette import open_palette, search
+    from .test_palette import open_palette, search
 
     entry = next(e for e in palette_of(TIMELINE) if e.action == "add_shipment")
     seen: dict[str, Any] = {}

@@ -13,11 +13,12 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from desk_kit import LINA, SIZE, Desk, move_to, open_queue, press, settle, type_text
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from followup_tui.services.orders.entry import draft_from_order, edit_order
+
+from .desk_kit import LINA, SIZE, Desk, move_to, open_queue, press, settle, type_text
 
 Compare = Callable[..., bool]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]

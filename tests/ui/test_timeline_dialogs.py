@@ -13,20 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from desk_kit import (
-    ACME,
-    HQ,
-    LINA,
-    MARKUP,
-    TESTER,
-    TODAY,
-    Desk,
-    messages,
-    palette_of,
-    press,
-    screen_text,
-    settle,
-)
 from textual.app import App
 from textual.command import Command, CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
@@ -44,6 +30,21 @@ from followup_tui.screens.timeline.review import MAX_WEEKS, ReviewScreen
 from followup_tui.services.timeline.review import GroupBy
 from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
 from followup_tui.workflows.timeline import REVIEW
+
+from .desk_kit import (
+    ACME,
+    HQ,
+    LINA,
+    MARKUP,
+    TESTER,
+    TODAY,
+    Desk,
+    messages,
+    palette_of,
+    press,
+    screen_text,
+    settle,
+)
 
 SIZE = (120, 35)
 MILESTONES = (("production", "production"), ("qc", "QC"), ("shipping", "shipping"))

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from desk_kit import Desk, palette_of, press, screen_text, settle
 from textual.pilot import Pilot
 
 from followup_tui.screens.timeline.notice import NoticeScreen
 from followup_tui.screens.timeline.timeline import TimelineScreen
 from followup_tui.widgets.gantt import GanttView
 from followup_tui.workflows.timeline import TIMELINE
+
+from .desk_kit import Desk, palette_of, press, screen_text, settle
 
 
 async def open_timeline(pilot: Pilot[Any]) -> TimelineScreen:
@@ -103,7 +104,7 @@ def test_a_supervisor_watching_cannot_shift(desk: Desk) -> None:
 
 def test_every_timeline_workflow_is_a_palette_command(desk: Desk) -> None:
     """Each entry names an action of the screen, and the palette offers its title."""
-    from test_palette import open_palette, search
+    from .test_palette import open_palette, search
 
     missing: list[str] = []
 

@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from desk_kit import SIZE, Desk, press, settle
 from textual.pilot import Pilot
 
 from followup_tui.config import Config
 from followup_tui.screens.timeline.timeline import TimelineScreen
 from followup_tui.widgets.gantt import GanttView
+
+from .desk_kit import SIZE, Desk, press, settle
 
 Compare = Callable[..., bool]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]

@@ -15,8 +15,6 @@ import pkgutil
 from typing import Any
 
 import pytest
-from desk_kit import Desk, open_queue, press, screen_text, settle
-from test_palette import open_palette, search
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -26,6 +24,9 @@ from followup_tui.app import FollowupApp
 from followup_tui.commands.palette import palette_entries
 from followup_tui.i18n import load_catalog
 from followup_tui.workflows import DESK, all_workflows, key_clashes, offered_on
+
+from .desk_kit import Desk, open_queue, press, screen_text, settle
+from .test_palette import open_palette, search
 
 
 def screen_classes() -> list[type[Screen[Any]]]:
@@ -44,7 +45,8 @@ def own_bindings(cls: type[Any]) -> list[Binding]:
     merged: list[Binding] = []
     for klass in reversed(cls.__mro__):
         if klass.__module__.startswith("followup_tui") and "BINDINGS" in vars(klass):
-            merged.extend(b if isinstance(b, Binding) else Binding(*b) for b in klass.BINDINGS)
+            bindings: list[Any] = vars(klass)["BINDINGS"]
+            merged.extend(b if isinstance(b, Binding) else Binding(*b) for b in bindings)
     return merged
 
 

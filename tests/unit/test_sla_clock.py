@@ -331,7 +331,7 @@ def clock_cases(draw: st.DrawFn) -> tuple[BusinessCalendar, Target, datetime, li
         end = start + timedelta(minutes=draw(st.integers(1, 4 * 24 * 60)))
         pauses.append(Pause(start, end, draw(st.sampled_from(["customer", "qc"]))))
         cursor = end
-    if pauses and draw(st.booleans()):
+    if bool(pauses) and draw(st.booleans()):
         last = pauses.pop()
         pauses.append(Pause(last.start, None, last.reason))
     return calendar, target, armed, pauses

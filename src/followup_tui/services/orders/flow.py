@@ -4,6 +4,10 @@ Every move is checked against the one transition table in ``domain.lifecycle``. 
 actions apply what is allowed and report what was refused, order by order; ``undo_bulk``
 restores exactly the fields a bulk action changed, and refuses (per order) when someone
 has changed that order since, rather than overwrite their work.
+
+There is one advance (``_advance``), which the CLI's ``order advance`` reaches through
+``advance_order`` and the desk's ``a`` through ``bulk_advance``; on a draft it is the
+confirmation ``confirm_order`` makes (``_confirm``), plan included.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.errors import FollowupError
@@ -24,7 +29,7 @@ from followup_tui.services.archive.checklist import ShippingGate
 from followup_tui.services.orders.entry import check_version, load_order, order_view
 from followup_tui.services.orders.views import BulkResult, NoteView, OrderView, UndoStep
 from followup_tui.services.timeline.plans import plan_in_session
-from followup_tui.store.models import Note, Order
+from followup_tui.store.models import Milestone, MilestoneLink, Note, Order
 from followup_tui.store.unit_of_work import StoreContext
 
 
@@ -80,19 +85,49 @@ def confirm_order(
         load_template(template)  # an unknown key is refused before anything is written
 
     def change(session: Session, order: Order) -> None:
-        if order.status != OrderStatus.DRAFT.value:
-            raise FollowupError(
-                "error.confirm_not_draft", order=order.order_no, status=order.status
-            )
-        promised = confirmed_date or order.confirmed_date or order.requested_date
-        if promised < order.order_date:
-            raise FollowupError("error.confirmed_before_order", field="confirmed_date")
-        order.confirmed_date = promised
-        order.due_date = due_date(promised, order.requested_date)
-        _set_status(order, OrderStatus.CONFIRMED)
-        plan_in_session(session, ctx, order, template)
+        _confirm(session, ctx, order, confirmed_date, template)
 
     return _single(ctx, order_id, expected_version, change)
+
+
+def _confirm(
+    session: Session,
+    ctx: StoreContext,
+    order: Order,
+    confirmed_date: date | None = None,
+    template: str | None = None,
+) -> None:
+    """The one confirmation, for ``confirm_order`` and for advancing a draft: the promise
+    (``confirmed_date``, else the one the draft carries, else its requested date), not
+    before the order date; the due date from it; the milestone plan."""
+    if order.status != OrderStatus.DRAFT.value:
+        raise FollowupError("error.confirm_not_draft", order=order.order_no, status=order.status)
+    promised = confirmed_date or order.confirmed_date or order.requested_date
+    if promised < order.order_date:
+        raise FollowupError("error.confirmed_before_order", field="confirmed_date")
+    order.confirmed_date = promised
+    order.due_date = due_date(promised, order.requested_date)
+    _set_status(order, OrderStatus.CONFIRMED)
+    plan_in_session(session, ctx, order, template)
+
+
+def _advance(
+    session: Session, ctx: StoreContext, gate: ShippingGate, order: Order, to: OrderStatus | None
+) -> None:
+    """The one advance, for ``advance_order`` (the CLI) and ``bulk_advance`` (the desk).
+
+    A draft moves on by being confirmed, exactly as ``confirm_order`` confirms it without
+    a date; any other order moves one stage, or to ``to``, through "shipped" only with its
+    required documents filed or waived.
+    """
+    current = OrderStatus(order.status)
+    if current is OrderStatus.DRAFT and to in (None, OrderStatus.CONFIRMED):
+        _confirm(session, ctx, order)
+        return
+    target = to or lifecycle.next_status(current)
+    lifecycle.check_move(current, target, held_from=order.held_from)
+    gate.check(session, order, target)
+    _set_status(order, target)
 
 
 def advance_order(
@@ -102,18 +137,13 @@ def advance_order(
     *,
     expected_version: int | None = None,
 ) -> OrderView:
-    """One stage forward, or to ``to`` when the table allows it; through "shipped" only
-    with the order's required documents filed or waived (``services.checklist``)."""
+    """One stage forward, or to ``to`` when the table allows it; a draft is confirmed with
+    its requested date; through "shipped" only with the order's required documents filed
+    or waived (``services.checklist``)."""
     gate = ShippingGate(ctx)
 
     def change(session: Session, order: Order) -> None:
-        current = OrderStatus(order.status)
-        if current is OrderStatus.DRAFT and to in (None, OrderStatus.CONFIRMED):
-            raise FollowupError("error.use_confirm", order=order.order_no)
-        target = to or lifecycle.next_status(current)
-        lifecycle.check_move(current, target, held_from=order.held_from)
-        gate.check(session, order, target)
-        _set_status(order, target)
+        _advance(session, ctx, gate, order, to)
 
     return _single(ctx, order_id, expected_version, change)
 
@@ -188,12 +218,34 @@ def add_note(ctx: StoreContext, order_id: int, body: str, kind: str = "internal"
 
 # --- bulk actions and their undo -------------------------------------------------------
 
-# confirmed_date and due_date: a bulk advance confirms drafts, and its undo must unconfirm.
-_BULK_FIELDS = ("status", "status_rank", "held_from", "owner", "confirmed_date", "due_date")
+# confirmed_date, due_date and template: a bulk advance confirms drafts (and plans them),
+# and its undo must unconfirm.
+_BULK_FIELDS = (
+    "status",
+    "status_rank",
+    "held_from",
+    "owner",
+    "confirmed_date",
+    "due_date",
+    "template",
+)
+
+
+def _plan_rows(session: Session, order_id: int) -> tuple[tuple[int, int], ...]:
+    """(id, version) of each of the order's milestones: what an undo compares."""
+    rows = session.execute(
+        select(Milestone.id, Milestone.version)
+        .where(Milestone.order_id == order_id)
+        .order_by(Milestone.id)
+    )
+    return tuple((row.id, row.version) for row in rows)
 
 
 def _bulk(
-    ctx: StoreContext, action: str, order_ids: Sequence[int], change: Callable[[Order], None]
+    ctx: StoreContext,
+    action: str,
+    order_ids: Sequence[int],
+    change: Callable[[Session, Order], None],
 ) -> BulkResult:
     done: list[UndoStep] = []
     refused: list[tuple[str, str, dict[str, Any]]] = []
@@ -202,60 +254,79 @@ def _bulk(
             order = load_order(session, order_id)
             before = {name: getattr(order, name) for name in _BULK_FIELDS}
             try:
-                change(order)
+                change(session, order)
             except FollowupError as error:
+                # A confirmation can be refused after it set the status (a template the
+                # company file lost): put the fields back so nothing half-done is saved.
+                for name, value in before.items():
+                    setattr(order, name, value)
                 refused.append((order.order_no, error.key, error.params))
                 continue
             order.updated_at = ctx.now()
             session.flush()
-            done.append(UndoStep(order.id, order.order_no, before, order.version))
+            confirmed = (before["status"], order.status) == ("draft", "confirmed")
+            plan = _plan_rows(session, order.id) if confirmed else ()
+            done.append(UndoStep(order.id, order.order_no, before, order.version, plan))
     return BulkResult(action, tuple(done), tuple(refused))
 
 
 def bulk_advance(ctx: StoreContext, order_ids: Sequence[int]) -> BulkResult:
-    """Each order one stage forward; one that would ship without its documents is
-    refused on its own and the others still move."""
+    """Each order one stage forward through the one advance (a draft is confirmed, plan
+    and all); one that is refused (a draft promised before its order date, an order that
+    would ship without its documents) is refused on its own and the others still move."""
     gate = ShippingGate(ctx)
 
-    def change(order: Order) -> None:
-        current = OrderStatus(order.status)
-        target = lifecycle.next_status(current)
-        session = Session.object_session(order)
-        if session is not None:
-            gate.check(session, order, target)
-        if current is OrderStatus.DRAFT:
-            order.confirmed_date = order.confirmed_date or order.requested_date
-        _set_status(order, target)
+    def change(session: Session, order: Order) -> None:
+        _advance(session, ctx, gate, order, None)
 
     return _bulk(ctx, "advance", order_ids, change)
 
 
 def bulk_hold(ctx: StoreContext, order_ids: Sequence[int]) -> BulkResult:
-    return _bulk(ctx, "hold", order_ids, lambda order: _set_status(order, OrderStatus.ON_HOLD))
+    def change(_session: Session, order: Order) -> None:
+        _set_status(order, OrderStatus.ON_HOLD)
+
+    return _bulk(ctx, "hold", order_ids, change)
 
 
 def bulk_assign(ctx: StoreContext, order_ids: Sequence[int], owner: str) -> BulkResult:
     name = require_text(owner, field="owner", max_length=60)
 
-    def change(order: Order) -> None:
+    def change(_session: Session, order: Order) -> None:
         order.owner = name
 
     return _bulk(ctx, "assign", order_ids, change)
 
 
+def _drop_plan(session: Session, order_id: int) -> None:
+    """Delete an order's milestones and their links (a confirmation being taken back)."""
+    for link in session.scalars(select(MilestoneLink).where(MilestoneLink.order_id == order_id)):
+        session.delete(link)
+    for row in session.scalars(select(Milestone).where(Milestone.order_id == order_id)):
+        session.delete(row)
+
+
 def undo_bulk(ctx: StoreContext, result: BulkResult) -> BulkResult:
-    """Put back what ``result`` changed, skipping orders someone has touched since."""
+    """Put back what ``result`` changed, skipping orders someone has touched since.
+
+    A draft the action confirmed goes back to a draft without the plan the confirmation
+    made, unless someone has worked on that plan since (then the order is refused, as
+    one changed since)."""
     done: list[UndoStep] = []
     refused: list[tuple[str, str, dict[str, Any]]] = []
     with ctx.write() as session:
         for step in result.done:
             order = load_order(session, step.order_id)
-            if order.version != step.version_after:
+            if order.version != step.version_after or (
+                step.plan and _plan_rows(session, order.id) != step.plan
+            ):
                 refused.append(
                     (order.order_no, "error.undo_changed_since", {"order": order.order_no})
                 )
                 continue
             after = {name: getattr(order, name) for name in _BULK_FIELDS}
+            if step.plan:
+                _drop_plan(session, order.id)
             for name, value in step.before.items():
                 setattr(order, name, value)
             order.updated_at = ctx.now()

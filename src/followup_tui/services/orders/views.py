@@ -91,6 +91,8 @@ class UndoStep:
     order_no: str
     before: dict[str, Any]
     version_after: int
+    # (id, version) of the milestones a confirmation planned; the undo drops them.
+    plan: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
