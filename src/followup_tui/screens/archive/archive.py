@@ -600,12 +600,13 @@ class ArchiveScreen(DeskScreen[None]):
         def chosen(folder: str | None) -> None:
             if not folder:
                 return
+            from followup_tui.render.audit_index import audit_index
             from followup_tui.services.archive.bundle import audit_bundle
 
             destination = Path(folder).expanduser()
             call_service(
                 self,
-                lambda store: audit_bundle(store, order_id, destination),
+                lambda store: audit_bundle(store, order_id, destination, index=audit_index),
                 lambda path: self._exported(Text(t("archive.bundled", path=str(path)))),
                 group="archive-change",
             )
