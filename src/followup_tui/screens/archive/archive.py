@@ -62,7 +62,7 @@ DEFAULT_KINDS: tuple[str, ...] = (
 if TYPE_CHECKING:
     from followup_tui.services.archive.checklist import Checklist
     from followup_tui.services.archive.preview import Preview
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 #: Seconds of quiet after a keystroke before the search runs.
 DEBOUNCE = 0.15

@@ -51,7 +51,7 @@ from followup_tui.workflows.complaints import ANALYSIS
 
 if TYPE_CHECKING:
     from followup_tui.services.complaints.analysis import ComplaintAnalysis
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 
 def section_table(section: Section) -> Table:

@@ -37,7 +37,7 @@ from followup_tui.workflows.complaints import TRIAGE
 
 if TYPE_CHECKING:
     from followup_tui.domain.complaints.sla_policy import SlaPolicy
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 
 @dataclass(frozen=True)

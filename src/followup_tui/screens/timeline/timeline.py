@@ -30,8 +30,8 @@ from followup_tui.workflows.timeline import TIMELINE
 
 if TYPE_CHECKING:
     from followup_tui.domain.timeline.disruptions import ExceptionDraft
+    from followup_tui.services.context import StoreContext
     from followup_tui.services.timeline.views import ExceptionView, ShipmentView
-    from followup_tui.store.unit_of_work import StoreContext
 
 
 def typed_day(answer: str, today: date) -> date:
