@@ -21,7 +21,7 @@ The clock is fixed at 2026-11-27 10:00 in Shanghai for the build, the reads and 
   minutes (what the screen's poll does when nothing changed), 30 times (target < 200 ms).
 * Alerts: ``complaint_queue.alerts(ctx, now)`` (read, levels, the time left of every
   clock at or past 75 %), median of 5 (info).
-* Screen: the desk as the tests build it, read-only (so the screen never escalates),
+* Screen: the desk as the tests build it, read-only (so the desk never sweeps for breaches),
   ``app.run_test(size=(120, 35))``; from ``push_screen(ComplaintQueueScreen())`` until
   its table holds rows (polled every 2 ms) and to the first frame after that; one cold
   open, then 3 timed (target < 1 s).

@@ -25,6 +25,8 @@ from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.workflows import DESK
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from followup_tui.domain.calendar import BusinessCalendar
     from followup_tui.domain.complaints.sla_policy import SlaPolicy
     from followup_tui.store.unit_of_work import StoreContext
@@ -60,6 +62,7 @@ class FollowupApp(App[int]):
         self.background_reader = WindowReader(settings.location, read_only=settings.read_only)
         self._store: StoreContext | None = None
         self._store_lock = threading.Lock()
+        self._sweeps: Timer | None = None
 
     # --- shared services ---------------------------------------------------------------
 
@@ -117,10 +120,46 @@ class FollowupApp(App[int]):
         self.push_screen(QueueScreen())
 
     def warm_store(self) -> None:
-        """Open the SQLAlchemy store in the background once the rows are up."""
+        """Open the SQLAlchemy store in the background once the rows are up; on a
+        clerk's desk, then start sweeping for breached complaints."""
+        writable = not self.read_only
         self.run_worker(
-            self.store, thread=True, exclusive=True, group="warm-store", exit_on_error=False
+            self._sweep_breaches if writable else self.store,
+            thread=True,
+            exclusive=True,
+            group="warm-store",
+            exit_on_error=False,
         )
+        if writable and self._sweeps is None:
+            self._sweeps = self.set_interval(
+                self.settings.config.refresh_seconds, self.sweep_breaches
+            )
+
+    def sweep_breaches(self) -> None:
+        """Escalate the complaints whose clock breached since the last sweep.
+
+        Nothing else runs between two reads to notice a breach, so every clerk's desk
+        sweeps, at its refresh interval, whichever screen is open; the triage screen
+        then only reads, and shows the new ``▲`` at its next poll (the escalation moves
+        the change log). A supervisor's read-only desk never sweeps: it cannot write,
+        and leaves it to the clerks' desks and ``followup alerts``.
+        """
+        self.run_worker(
+            self._sweep_breaches,
+            thread=True,
+            exclusive=True,
+            group="breach-sweep",
+            exit_on_error=False,
+        )
+
+    def _sweep_breaches(self) -> None:
+        from followup_tui.services.complaints.queue import escalate_breached
+
+        store = self.store()
+        try:
+            escalate_breached(store, self.clock())
+        except Exception as error:  # noqa: BLE001 - logged; the next sweep tries again
+            self.log.error(f"breach-sweep: {error!r}")
 
     def on_unmount(self) -> None:
         self.reader.close()

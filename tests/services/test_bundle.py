@@ -17,6 +17,7 @@ import pytest
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.orders.rules import OrderDraft
+from followup_tui.render.audit_index import audit_index
 from followup_tui.services.archive import bundle as bundle_module
 from followup_tui.services.archive.bundle import audit_bundle
 from followup_tui.services.archive.checklist import waive_documents
@@ -58,7 +59,7 @@ def test_the_bundle_holds_the_index_the_originals_and_the_history(
     order_id, order_no, files = shipped_order(store_ctx, make_draft, tmp_path)
     dest = tmp_path / "out"
     dest.mkdir()
-    path = audit_bundle(store_ctx, order_id, dest)
+    path = audit_bundle(store_ctx, order_id, dest, index=audit_index)
     assert path == dest / f"{order_no}-audit-{store_ctx.today().isoformat()}.zip"
     assert sorted(p.name for p in dest.iterdir()) == [path.name]  # no temporary left
 
@@ -104,14 +105,14 @@ def test_a_destination_that_is_not_a_writable_folder_is_refused(
     a_file.write_bytes(b"")
     for dest in (a_file, tmp_path / "absent"):
         with pytest.raises(FollowupError) as caught:
-            audit_bundle(store_ctx, order_id, dest)
+            audit_bundle(store_ctx, order_id, dest, index=audit_index)
         assert caught.value.key == "error.bundle_dest_not_folder"
         assert caught.value.params["path"] == str(dest)
     if os.geteuid() != 0:  # root writes anywhere
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)
         with pytest.raises(FollowupError) as caught:
-            audit_bundle(store_ctx, order_id, locked)
+            audit_bundle(store_ctx, order_id, locked, index=audit_index)
         assert caught.value.key == "error.bundle_dest_not_writable"
 
 
@@ -126,22 +127,22 @@ def test_a_failure_half_way_leaves_no_partial_zip(
     dest.mkdir()
     real = bundle_module._write_zip
 
-    def disk_full(handle: object, contents: object, ctx: StoreContext) -> None:
-        real(handle, contents, ctx)  # type: ignore[arg-type]
+    def disk_full(handle: object, contents: object, index: object) -> None:
+        real(handle, contents, index)  # type: ignore[arg-type]
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(bundle_module, "_write_zip", disk_full)
     with pytest.raises(FollowupError) as caught:
-        audit_bundle(store_ctx, order_id, dest)
+        audit_bundle(store_ctx, order_id, dest, index=audit_index)
     assert caught.value.key == "error.bundle_write_failed"
     assert list(dest.iterdir()) == []
 
-    def interrupted(handle: object, contents: object, ctx: StoreContext) -> None:
+    def interrupted(handle: object, contents: object, index: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(bundle_module, "_write_zip", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        audit_bundle(store_ctx, order_id, dest)
+        audit_bundle(store_ctx, order_id, dest, index=audit_index)
     assert list(dest.iterdir()) == []
 
 
@@ -149,5 +150,5 @@ def test_an_unknown_order_is_refused_before_anything_is_written(
     store_ctx: StoreContext, tmp_path: Path
 ) -> None:
     with pytest.raises(FollowupError):
-        audit_bundle(store_ctx, 9999, tmp_path)
+        audit_bundle(store_ctx, 9999, tmp_path, index=audit_index)
     assert list(tmp_path.glob("*.zip")) == [] and list(tmp_path.glob(".bundle-*")) == []

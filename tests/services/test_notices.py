@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from followup_tui.i18n import use_language
-from followup_tui.services.timeline.notices import (
+from followup_tui.render.customer_notice import (
     draft_customer_notice,
     format_notice_date,
     notice_language,

@@ -33,6 +33,7 @@ from followup_tui.domain.text import fold, reverse_key
 from followup_tui.services.orders.entry import create_order, customer_for, product_for
 from followup_tui.services.orders.flow import advance_order, assign_owner
 from followup_tui.services.orders.queue import (
+    CountInterrupted,
     OrderWindow,
     QueueQuery,
     QueueRow,
@@ -46,7 +47,7 @@ from followup_tui.store.location import parse_store
 from followup_tui.store.models import Customer, Order, Product
 from followup_tui.store.queue_indexes import SORT_COLUMNS
 from followup_tui.store.unit_of_work import StoreContext, open_store
-from followup_tui.store.window_reader import WindowReader
+from followup_tui.store.window_reader import QueryInterrupted, WindowReader
 
 BULK = 2_000
 PAGE = 97  # odd, so pages end in the middle of runs of equal sort values
@@ -475,6 +476,28 @@ def test_store_state(tmp_path: Path, make_draft: Callable[..., OrderDraft]) -> N
     finally:
         reader.close()
         ctx.dispose()
+
+
+class _InterruptedReader(WindowReader):
+    """A reader whose every query was stopped by a newer one."""
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        raise QueryInterrupted(sql)
+
+    def fetch(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+        raise QueryInterrupted(sql)
+
+
+def test_an_interrupted_count_is_the_services_own_exception(tmp_path: Path) -> None:
+    # screens reach the store only through the services, so they catch this one
+    reader = _InterruptedReader(parse_store(str(tmp_path / "any.db")))
+    window = OrderWindow(reader, QueueQuery())
+    with pytest.raises(CountInterrupted):
+        window.exact_count()
+    assert not window.count_is_exact
+    for limit in (None, date(2026, 12, 4)):
+        with pytest.raises(CountInterrupted):
+            late_and_at_risk(reader, date(2026, 11, 27), limit)
 
 
 def test_change_mark_moves_with_every_write(

@@ -1,4 +1,4 @@
-"""The Gantt: its picture line by line (gantt_render) and its keys (GanttView).
+"""The Gantt: its picture line by line (render.gantt) and its keys (GanttView).
 
 Fixtures are built by hand, without a store: the widget only ever sees TimelineOrder
 and MilestoneBar values. Today is Friday 2026-11-27. pytest-asyncio is not installed,
@@ -20,9 +20,7 @@ from textual.pilot import Pilot
 
 from followup_tui.domain.calendar import BusinessCalendar, load_calendar
 from followup_tui.i18n import current_language, use_language
-from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
-from followup_tui.widgets.gantt import GanttView
-from followup_tui.widgets.gantt_render import (
+from followup_tui.render.gantt import (
     PROMISED_GLYPH,
     TODAY_LINE,
     TODAY_MARK,
@@ -34,6 +32,8 @@ from followup_tui.widgets.gantt_render import (
     Zoom,
     legend,
 )
+from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
+from followup_tui.widgets.gantt import GanttView
 
 TODAY = date(2026, 11, 27)
 WIDTH = 120

@@ -60,7 +60,7 @@ def checklist_json(checklist: Checklist) -> dict[str, Any]:
 def _print_checklist(checklist: Checklist) -> None:
     from rich.table import Table
 
-    from followup_tui.services.archive.checklist import kind_title
+    from followup_tui.i18n.names import kind_title
 
     out = console()
     table = Table(title=cell(t("checklist.title", order=checklist.order_no)))
@@ -115,7 +115,8 @@ def run_checklist(run: Invocation) -> int:
 
 
 def run_waive(run: Invocation) -> int:
-    from followup_tui.services.archive.checklist import kind_title, waive_documents
+    from followup_tui.i18n.names import kind_title
+    from followup_tui.services.archive.checklist import waive_documents
     from followup_tui.services.orders.entry import find_order_id
 
     ctx = open_for_write(run.settings())
@@ -132,6 +133,7 @@ def run_waive(run: Invocation) -> int:
 def run_bundle(run: Invocation) -> int:
     from pathlib import Path
 
+    from followup_tui.render.audit_index import audit_index
     from followup_tui.services.archive.bundle import audit_bundle
     from followup_tui.services.orders.entry import find_order_id
 
@@ -140,7 +142,11 @@ def run_bundle(run: Invocation) -> int:
     ctx = open_for_read(settings)
     try:
         path = audit_bundle(
-            ctx, find_order_id(ctx, run.args.order_no), Path(run.args.dest), rules=rules
+            ctx,
+            find_order_id(ctx, run.args.order_no),
+            Path(run.args.dest),
+            index=audit_index,
+            rules=rules,
         )
     finally:
         ctx.dispose()

@@ -17,7 +17,7 @@ weekly review's minutes (``md``, Markdown tables to paste) and a script or a KPI
 The period is ``--from`` (included) to ``--to`` (excluded), in the desk's days; by
 default the 90 days up to and including today. Every figure comes from the services
 the triage screen and ``followup alerts`` use, so "open now" reads the same in all three.
-The tables and the lines around them are ``services.complaint_analysis_text``'s, which
+The tables and the lines around them are ``render.complaint_analysis``'s, which
 the desk's analysis screen draws too; this module only prints them.
 """
 
@@ -54,17 +54,11 @@ from followup_tui.cli.output import (
     table,
 )
 from followup_tui.desk_settings import Invocation, desk_today
+from followup_tui.domain.complaints.analysis_period import DEFAULT_DAYS, default_period
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.orders.rules import parse_date
 from followup_tui.i18n import t
-from followup_tui.services.complaints.analysis_text import (
-    DEFAULT_DAYS,
-    default_period,
-    footer,
-    heading,
-    numeric_column,
-    sections,
-)
+from followup_tui.render.complaint_analysis import footer, heading, numeric_column, sections
 
 if TYPE_CHECKING:
     from rich.text import Text

@@ -22,9 +22,9 @@ from followup_tui.cli.orders import open_for_read
 from followup_tui.desk_settings import Invocation, desk_today
 from followup_tui.domain.errors import FollowupError
 from followup_tui.i18n import t
+from followup_tui.render.gantt import DateAxis, GanttPainter, Zoom, legend
 from followup_tui.services.timeline.read import load_timeline, unknown_years
 from followup_tui.services.timeline.review import GroupBy, Reason, Review, weekly_review
-from followup_tui.widgets.gantt_render import DateAxis, GanttPainter, Zoom, legend
 
 REPORT_WIDTH = 132
 LABEL_WIDTH = 30

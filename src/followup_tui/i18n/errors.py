@@ -1,12 +1,15 @@
 """Turn a ``FollowupError`` into the sentence a clerk reads, naming the field.
 
-Status names inside messages are translated too, so a Chinese clerk reads 质检, not qc.
+Status names inside messages are translated too, so a Chinese clerk reads 质检, not qc;
+a ``kinds`` parameter (document kinds, comma-separated keys) is named as ``titles``,
+because the service that raised the error speaks in keys only.
 """
 
 from __future__ import annotations
 
 from followup_tui.domain.errors import FollowupError, Problem
 from followup_tui.i18n import t
+from followup_tui.i18n.names import kind_title
 
 _STATUS_PARAMS = ("status", "current", "target")
 
@@ -33,6 +36,11 @@ def _translated_params(problem: Problem) -> dict[str, object]:
         )
     if "entity" in params and isinstance(params["entity"], str):
         params["entity"] = t(f"entity.{params['entity']}")
+    kinds = params.get("kinds")
+    if isinstance(kinds, str) and "titles" not in params:
+        params["titles"] = ", ".join(
+            kind_title(kind.strip()) for kind in kinds.split(",") if kind.strip()
+        )
     return params
 
 

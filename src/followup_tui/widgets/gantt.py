@@ -2,7 +2,7 @@
 
 A ``ScrollView`` over a virtual size of (label + axis + status columns, header + visible
 rows): Textual scrolls, and ``render_line`` draws only the lines on screen through a
-:class:`~followup_tui.widgets.gantt_render.GanttPainter`, so holding down a key costs a
+:class:`~followup_tui.render.gantt.GanttPainter`, so holding down a key costs a
 screenful of lines whatever the size of the plan. The two header lines stay at the top
 whatever ``scroll_y`` is, and the label and status columns stay put while the bars
 scroll under ``scroll_x``: one scroll model, two fixed edges.
@@ -33,9 +33,7 @@ from textual.strip import Strip
 
 from followup_tui.domain.calendar import BusinessCalendar
 from followup_tui.i18n import t
-from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
-from followup_tui.widgets.binding_text import translate_bindings
-from followup_tui.widgets.gantt_render import (
+from followup_tui.render.gantt import (
     HEADER_HEIGHT,
     DateAxis,
     GanttPainter,
@@ -43,6 +41,8 @@ from followup_tui.widgets.gantt_render import (
     Zoom,
     legend,
 )
+from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
+from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.table_render import to_strip
 
 __all__ = ["GanttView", "Zoom"]

@@ -62,7 +62,7 @@ DEFAULT_KINDS: tuple[str, ...] = (
 if TYPE_CHECKING:
     from followup_tui.services.archive.checklist import Checklist
     from followup_tui.services.archive.preview import Preview
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 #: Seconds of quiet after a keystroke before the search runs.
 DEBOUNCE = 0.15
@@ -600,12 +600,13 @@ class ArchiveScreen(DeskScreen[None]):
         def chosen(folder: str | None) -> None:
             if not folder:
                 return
+            from followup_tui.render.audit_index import audit_index
             from followup_tui.services.archive.bundle import audit_bundle
 
             destination = Path(folder).expanduser()
             call_service(
                 self,
-                lambda store: audit_bundle(store, order_id, destination),
+                lambda store: audit_bundle(store, order_id, destination, index=audit_index),
                 lambda path: self._exported(Text(t("archive.bundled", path=str(path)))),
                 group="archive-change",
             )

@@ -3,7 +3,7 @@
 A supervisor watching over SSH should not have to leave the desk to learn which
 categories and customers complain most, whether the grades' clocks were kept and how
 long answers took. The screen asks the same service for the same period as the report
-(``analyse``) and draws the same translated tables (``complaint_analysis_text``), so a
+(``analyse``) and draws the same translated tables (``render.complaint_analysis``), so a
 figure read here is the figure in the weekly mail.
 
 The period starts as the report's default, the 90 days up to today. ``[`` and ``]``
@@ -30,26 +30,28 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from followup_tui.i18n import t
-from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
-from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
-from followup_tui.services.complaints.analysis_text import (
-    Section,
+from followup_tui.domain.complaints.analysis_period import (
     default_period,
+    moved_period,
+    scaled_period,
+)
+from followup_tui.i18n import t
+from followup_tui.render.complaint_analysis import (
+    Section,
     footer,
     heading,
-    moved_period,
     numeric_column,
-    scaled_period,
     sections,
 )
+from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.table_render import sanitize
 from followup_tui.workflows.complaints import ANALYSIS
 
 if TYPE_CHECKING:
     from followup_tui.services.complaints.analysis import ComplaintAnalysis
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 
 def section_table(section: Section) -> Table:

@@ -22,7 +22,7 @@ from followup_tui.screens.shared.workflows import DeskScreen
 if TYPE_CHECKING:
     from followup_tui.screens.complaints.form_base import CaseForm
     from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 
 class ComplaintActions(DeskScreen[None]):

@@ -32,7 +32,7 @@ from followup_tui.widgets.order_columns import format_quantity
 from followup_tui.workflows.complaints import CASE
 
 if TYPE_CHECKING:
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 #: Fields whose stored codes read better through the catalog.
 _CODED = {

@@ -30,7 +30,7 @@ from followup_tui.workflows.complaints import CASE_FORM
 
 if TYPE_CHECKING:
     from followup_tui.services.complaints.views import ComplaintDetail
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 #: A checked dialog's service call: it runs in a worker and returns the changed case.
 Save = Callable[["StoreContext"], "ComplaintDetail"]

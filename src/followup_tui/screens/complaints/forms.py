@@ -21,7 +21,7 @@ from followup_tui.screens.complaints.form_base import CaseForm, Save, collect, o
 
 if TYPE_CHECKING:
     from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 #: Longest follow-up, in business days (a quarter of a year of working days).
 FOLLOW_UP_DAYS_MAX = 60

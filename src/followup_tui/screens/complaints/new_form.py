@@ -28,7 +28,7 @@ from followup_tui.screens.shared.service_calls import call_service, desk
 if TYPE_CHECKING:
     from followup_tui.domain.complaints.sla_policy import SlaPolicy
     from followup_tui.services.complaints.views import ComplaintDetail
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 DESCRIPTION_LIMIT = 4000
 

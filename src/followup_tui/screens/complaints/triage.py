@@ -37,7 +37,7 @@ from followup_tui.workflows.complaints import TRIAGE
 
 if TYPE_CHECKING:
     from followup_tui.domain.complaints.sla_policy import SlaPolicy
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,6 @@ class ComplaintQueueScreen(ComplaintActions):
         self.text = ""
         self.loaded = False
         self._last_mark = -1
-        self._escalation_tried: set[int] = set()
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -130,23 +129,18 @@ class ComplaintQueueScreen(ComplaintActions):
     # --- reading and arranging ---------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        """Read every open case in a worker, escalating the newly breached ones first
-        (nothing else runs between refreshes to notice a breach; a read-only desk
-        cannot write and leaves that to the clerks' desks and ``followup alerts``)."""
+        """Read every open case in a worker. Reading only: the newly breached cases are
+        escalated by the desk's own sweep (``FollowupApp.sweep_breaches``), whose write
+        moves the change log and so brings the ``▲`` in at the next poll."""
         from followup_tui.services.orders.queue import change_mark
 
         self._last_mark = change_mark(desk(self).reader)
         clock = desk(self).clock
 
         def load(store: StoreContext) -> tuple[tuple[ComplaintRow, ...], Triage]:
-            from followup_tui.services.complaints.queue import (
-                escalate_breached,
-                load_open_complaints,
-            )
+            from followup_tui.services.complaints.queue import load_open_complaints
 
             now = clock()
-            if not store.read_only:
-                escalate_breached(store, now)
             rows = tuple(load_open_complaints(store))
             return rows, arrange(rows, now)
 
@@ -182,18 +176,6 @@ class ComplaintQueueScreen(ComplaintActions):
         self.triage = triage
         self.cells.now = triage.now
         self.apply_filters()
-        if not self.loaded or desk(self).read_only:
-            return
-        # A clock breached since the last read: read again, which escalates it. Each case
-        # is tried once, so a disagreement about a breach can never loop the refresh.
-        fresh = {
-            row.id
-            for row in triage.rows
-            if not row.escalated and triage.levels.get(row.id, Level.OK) >= Level.BREACHED
-        } - self._escalation_tried
-        if fresh:
-            self._escalation_tried |= fresh
-            self.action_refresh()
 
     def visible_cases(self) -> list[ComplaintRow]:
         """The arranged cases the facets and the typed filter let through."""

@@ -26,6 +26,7 @@ from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
 from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.services.orders.queue import (
+    CountInterrupted,
     OrderWindow,
     QueueQuery,
     QueueRow,
@@ -33,7 +34,6 @@ from followup_tui.services.orders.queue import (
     change_mark,
     store_state,
 )
-from followup_tui.store.window_reader import QueryInterrupted
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.order_columns import order_columns
 from followup_tui.widgets.virtual_table import VirtualTable
@@ -41,6 +41,7 @@ from followup_tui.workflows import PaletteEntry, Workflow
 from followup_tui.workflows.orders import QUEUE
 
 if TYPE_CHECKING:
+    from followup_tui.services.context import StoreContext
     from followup_tui.services.orders.views import BulkResult, OrderDetail, OrderView
 
 SORT_ORDER: tuple[str, ...] = (
@@ -114,7 +115,7 @@ class QueueScreen(DeskScreen[None]):
         location = app.settings.location
         state = StoreState.MISSING
         if location.path is None or location.path.exists():
-            state = store_state(app.reader, _head_revision())
+            state = store_state(app.reader)
         if state is StoreState.READY:
             self._show_rows()
             return
@@ -142,10 +143,10 @@ class QueueScreen(DeskScreen[None]):
             return
         self._set_status(t("first_run.preparing"))
 
-        def prepare(store: Any) -> int:
-            from followup_tui.store import schema
+        def prepare(store: StoreContext) -> int:
+            from followup_tui.services.store_setup import upgrade_store
 
-            schema.upgrade(store.engine)
+            upgrade_store(store)
             if choice == "demo":
                 from followup_tui.demo.dataset import load_demo
 
@@ -190,7 +191,7 @@ class QueueScreen(DeskScreen[None]):
         def count() -> None:
             try:
                 total = window.exact_count(reader)
-            except QueryInterrupted:
+            except CountInterrupted:
                 return  # a newer query replaced this one
             self.app.call_from_thread(self._counted, window, total)
 
@@ -653,13 +654,6 @@ class QueueScreen(DeskScreen[None]):
                 self.action_show_status(status)
 
         self.app.push_screen(ChoiceScreen(t("queue.facet_status"), options), chosen)
-
-
-def _head_revision() -> str:
-    """The schema revision this program expects, without importing SQLAlchemy."""
-    from followup_tui.store.schema_version import HEAD_REVISION
-
-    return HEAD_REVISION
 
 
 def explain_problem_params(key: str, params: dict[str, Any]) -> str:

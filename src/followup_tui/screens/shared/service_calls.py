@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from followup_tui.app import FollowupApp
-    from followup_tui.store.unit_of_work import StoreContext
+    from followup_tui.services.context import StoreContext
     from followup_tui.widgets.desk_header import DeskHeader
 
 ResultT = TypeVar("ResultT")
@@ -56,8 +56,7 @@ def count_alarms(screen: Screen[Any]) -> None:
     """Fill the screen's header with the late and at-risk counts, off the UI thread and
     on the background connection, so the queue's own reads never wait behind it."""
     from followup_tui.domain.orders.rules import at_risk_limit
-    from followup_tui.services.orders.queue import late_and_at_risk
-    from followup_tui.store.window_reader import QueryInterrupted
+    from followup_tui.services.orders.queue import CountInterrupted, late_and_at_risk
     from followup_tui.widgets.desk_header import DeskHeader
 
     app = desk(screen)
@@ -71,7 +70,7 @@ def count_alarms(screen: Screen[Any]) -> None:
     def count() -> None:
         try:
             late, soon = late_and_at_risk(app.background_reader, today, limit)
-        except QueryInterrupted:
+        except CountInterrupted:
             return  # stopped by a newer count; the next poll counts again
         app.call_from_thread(show, late, soon)
 

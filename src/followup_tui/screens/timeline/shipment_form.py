@@ -36,8 +36,8 @@ from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.workflows.timeline import SHIPMENT_FORM
 
 if TYPE_CHECKING:
+    from followup_tui.services.context import StoreContext
     from followup_tui.services.orders.views import OrderDetail
-    from followup_tui.store.unit_of_work import StoreContext
 
 #: The shipping modes, as ``services.timeline_events.SHIP_MODES`` names them (that module
 #: imports SQLAlchemy; a test keeps the two equal).

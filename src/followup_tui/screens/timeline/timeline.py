@@ -30,8 +30,8 @@ from followup_tui.workflows.timeline import TIMELINE
 
 if TYPE_CHECKING:
     from followup_tui.domain.timeline.disruptions import ExceptionDraft
+    from followup_tui.services.context import StoreContext
     from followup_tui.services.timeline.views import ExceptionView, ShipmentView
-    from followup_tui.store.unit_of_work import StoreContext
 
 
 def typed_day(answer: str, today: date) -> date:
@@ -233,10 +233,11 @@ class TimelineScreen(DeskScreen[None]):
             message.append(t("timeline.short_by", days=order.days_short), style="bold yellow")
         self.show_status(message)
         if result.notice is not None:
+            from followup_tui.render.customer_notice import notice_for
             from followup_tui.screens.timeline.notice import NoticeScreen
 
             title = t("timeline.notice_title", order=order.order_no)
-            self.app.push_screen(NoticeScreen(title, result.notice))
+            self.app.push_screen(NoticeScreen(title, notice_for(result.notice)))
 
     def _run(self, work: Callable[[StoreContext], ShiftResult]) -> None:
         call_service(self, work, self._after_shift, group="timeline-change")

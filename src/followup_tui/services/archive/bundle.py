@@ -8,7 +8,11 @@ files under ``documents/`` exactly as filed, and the same data as JSON under ``d
 for anyone who wants to check it by program.
 
 Everything is read in one read transaction, so the index, the JSON and the checklist
-describe the same moment. The zip is written under a temporary name in the destination
+describe the same moment. The index is the one part written for a person, in the
+reader's language: services never translate, so the caller hands in the writer of the
+index files (``render.audit_index.audit_index``), which turns the gathered
+``BundleContents`` into text; this module writes the data, the originals and whatever
+index it is given. The zip is written under a temporary name in the destination
 folder and renamed into place only when complete, so a full disk or a crash never leaves
 a half-written bundle that looks like a real one.
 """
@@ -16,12 +20,11 @@ a half-written bundle that looks like a real one.
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,8 +37,7 @@ from sqlalchemy.orm import Session
 from followup_tui.domain.archive.doc_rules import DocumentRules
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import find_control_character
-from followup_tui.i18n import t
-from followup_tui.services.archive.checklist import Checklist, checklist_in, desk_rules, kind_title
+from followup_tui.services.archive.checklist import Checklist, checklist_in, desk_rules
 from followup_tui.services.complaints.queue import complaint_detail_in
 from followup_tui.services.complaints.views import ComplaintDetail
 from followup_tui.services.orders.entry import get_order, load_order
@@ -67,14 +69,28 @@ class BundleDocument:
 
 
 @dataclass(frozen=True)
-class _Contents:
+class BundleContents:
+    """Everything the bundle holds about one order, read in one transaction.
+
+    ``made_at`` and ``made_by`` say when and by whom the bundle was made (the index's
+    second line); ``sources`` maps each original's name in the zip to its file in the
+    attachment folder.
+    """
+
     detail: OrderDetail
     checklist: Checklist
     documents: tuple[BundleDocument, ...]
-    sources: Mapping[str, Path]  # name in the zip -> file in the attachment folder
+    sources: Mapping[str, Path]
     history: tuple[ChangeView, ...]
     milestones: tuple[dict[str, Any], ...]
     complaints: tuple[ComplaintDetail, ...]
+    made_at: datetime
+    made_by: str
+
+
+#: Writes the bundle's index from its contents, in the reader's language: (name in the
+#: zip, text) for each index file. The presentation side supplies it.
+IndexWriter = Callable[[BundleContents], Sequence[tuple[str, str]]]
 
 
 def _safe_name(name: str) -> str:
@@ -82,17 +98,6 @@ def _safe_name(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1].translate(_UNSAFE_NAME).strip(". ")
     cleaned = "".join(c for c in base if find_control_character(c) is None)
     return cleaned[:120] or "document"
-
-
-def _shown(value: object) -> str:
-    """Text for the index with control characters escaped (an ESC from an imported row
-    must not reach the auditor's terminal when they ``cat index.txt``)."""
-    text = "" if value is None else str(value)
-    if find_control_character(text, multiline=True) is None:
-        return text
-    return "".join(
-        c if find_control_character(c, multiline=True) is None else ascii(c)[1:-1] for c in text
-    )
 
 
 def _documents(
@@ -154,7 +159,7 @@ def _history(
     return tuple(sorted([*base, *extra], key=lambda change: change.id))
 
 
-def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> _Contents:
+def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> BundleContents:
     detail = get_order(ctx, order_id)  # refuses an unknown order before anything is written
     root = attachment_root(ctx.location)
     with ctx.read() as session:
@@ -187,13 +192,25 @@ def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> _Contents
                 select(Milestone).where(Milestone.order_id == order_id).order_by(Milestone.seq)
             )
         )
-    return _Contents(detail, checklist, documents, sources, history, milestones, complaints)
+    return BundleContents(
+        detail,
+        checklist,
+        documents,
+        sources,
+        history,
+        milestones,
+        complaints,
+        made_at=ctx.now(),
+        made_by=ctx.actor,
+    )
 
 
 # -- rendering --------------------------------------------------------------------------
 
 
-def _json_default(value: object) -> object:
+def json_value(value: object) -> object:
+    """``json.dumps``'s ``default`` for the bundle's data: dates as ISO text, decimals
+    as text (never a float), sets and tuples as lists, dataclasses as objects."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -208,133 +225,7 @@ def _json_default(value: object) -> object:
 def _dump(value: object) -> str:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
-    return json.dumps(value, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-
-
-def _checklist_lines(checklist: Checklist) -> list[tuple[str, str]]:
-    """(kind title, state) for every required kind, then kinds on file but not required."""
-    lines: list[tuple[str, str]] = []
-    for kind in checklist.required:
-        if kind in checklist.present:
-            state = t("checklist.state_present")
-        elif kind in checklist.waived:
-            waiver = checklist.waived[kind]
-            state = t(
-                "checklist.state_waived",
-                by=waiver.waived_by,
-                at=waiver.waived_at.isoformat(timespec="minutes"),
-                reason=waiver.reason,
-            )
-        else:
-            state = t("checklist.state_missing")
-        lines.append((kind_title(kind), state))
-    lines += [
-        (kind_title(kind), t("checklist.state_extra"))
-        for kind in checklist.present
-        if kind not in checklist.required
-    ]
-    return lines
-
-
-def _sections(contents: _Contents) -> list[tuple[str, list[str]]]:
-    """The index as (heading, lines): one structure for both the text and the HTML."""
-    order = contents.detail.order
-    header = [
-        f"{name}: {getattr(order, name)}"
-        for name in (
-            "order_no",
-            "customer",
-            "customer_po",
-            "owner",
-            "status",
-            "incoterm",
-            "payment_terms",
-            "currency",
-            "total_amount",
-            "order_date",
-            "requested_date",
-            "confirmed_date",
-            "due_date",
-        )
-    ]
-    header += [
-        f"  #{line.line_no} {line.product} {line.spec} {line.quantity} {line.unit}"
-        for line in contents.detail.lines
-    ]
-    documents = [
-        f"#{d.id} [{kind_title(d.kind)}] {d.title} ({d.filename}, {d.size} B) sha256={d.sha256}"
-        f" {d.filed_at.isoformat(timespec='seconds')} {d.filed_by}"
-        f" -> {d.archived_as or t('bundle.missing_file')}"
-        for d in contents.documents
-    ]
-    history = [
-        f"{c.at.isoformat(timespec='seconds')} {c.actor} {c.entity}#{c.entity_id} {c.action}"
-        f" {json.dumps(c.diff, ensure_ascii=False, default=_json_default)}"
-        for c in contents.history
-    ]
-    notes = [
-        f"{n.created_at.isoformat(timespec='seconds')} {n.author} [{n.kind}] {n.body}"
-        for n in contents.detail.notes
-    ]
-    milestones = [
-        " ".join(f"{name}={value or '—'}" for name, value in row.items())
-        for row in contents.milestones
-    ]
-    complaints: list[str] = []
-    for case in contents.complaints:
-        row = case.row
-        complaints.append(
-            f"#{row.id} {row.category} {row.grade} {row.status} "
-            f"{row.received_at.isoformat(timespec='seconds')} {case.description}"
-        )
-        complaints += [
-            f"  {t('bundle.clocks')}: {clock.kind} due={clock.due_at.isoformat(timespec='minutes')}"
-            f" met={clock.met_at.isoformat(timespec='minutes') if clock.met_at else '—'}"
-            for clock in row.clocks
-        ]
-    return [
-        (t("bundle.order"), header),
-        (
-            t("bundle.checklist"),
-            [f"{kind}: {state}" for kind, state in _checklist_lines(contents.checklist)],
-        ),
-        (t("bundle.documents"), documents),
-        (t("bundle.history"), history),
-        (t("bundle.notes"), notes),
-        (t("bundle.timeline"), milestones),
-        (t("bundle.complaints"), complaints),
-    ]
-
-
-def _index_text(title: str, generated: str, sections: Iterable[tuple[str, list[str]]]) -> str:
-    out = [title, generated, ""]
-    for heading, lines in sections:
-        out += [heading, "-" * len(heading)]
-        out += [_shown(line) for line in lines] or [t("bundle.none")]
-        out.append("")
-    return "\n".join(out)
-
-
-def _index_html(title: str, generated: str, sections: Iterable[tuple[str, list[str]]]) -> str:
-    def esc(text: str) -> str:
-        return html.escape(_shown(text))
-
-    out = [
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title></head><body>",
-        f"<h1>{esc(title)}</h1>",
-        f"<p>{esc(generated)}</p>",
-    ]
-    for heading, lines in sections:
-        out.append(f"<h2>{esc(heading)}</h2>")
-        if not lines:
-            out.append(f"<p>{esc(t('bundle.none'))}</p>")
-            continue
-        out.append("<ul>")
-        out += [f"<li>{esc(line)}</li>" for line in lines]
-        out.append("</ul>")
-    out.append("</body></html>\n")
-    return "\n".join(out)
+    return json.dumps(value, ensure_ascii=False, indent=2, default=json_value) + "\n"
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -352,14 +243,11 @@ def _writable_folder(dest: Path) -> Path:
     return folder
 
 
-def _write_zip(handle: Any, contents: _Contents, ctx: StoreContext) -> None:
+def _write_zip(handle: Any, contents: BundleContents, index: Sequence[tuple[str, str]]) -> None:
     order = contents.detail.order
-    title = t("bundle.title", order=order.order_no)
-    generated = t("bundle.generated", at=ctx.now().isoformat(timespec="seconds"), actor=ctx.actor)
-    sections = _sections(contents)
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.txt", _index_text(title, generated, sections))
-        archive.writestr("index.html", _index_html(title, generated, sections))
+        for name, text in index:
+            archive.writestr(name, text)
         archive.writestr("data/order.json", _dump({"order": order, "lines": contents.detail.lines}))
         archive.writestr("data/checklist.json", _dump(contents.checklist))
         archive.writestr(
@@ -385,21 +273,28 @@ def bundle_name(order_no: str, day: date) -> str:
 
 
 def audit_bundle(
-    ctx: StoreContext, order_id: int, dest: Path, *, rules: DocumentRules | None = None
+    ctx: StoreContext,
+    order_id: int,
+    dest: Path,
+    *,
+    index: IndexWriter,
+    rules: DocumentRules | None = None,
 ) -> Path:
-    """Write the order's audit bundle into the folder ``dest`` and return its path.
+    """Write the order's audit bundle into the folder ``dest`` and return its path;
+    ``index`` writes its index files (``render.audit_index.audit_index``).
 
     A bundle of the same order made the same day is replaced, so the newest one is the
     one on disk. Any failure removes the temporary file; nothing half-written remains.
     """
     folder = _writable_folder(dest)
     contents = _gather(ctx, order_id, rules if rules is not None else desk_rules(ctx))
+    index_files = index(contents)
     target = folder / bundle_name(contents.detail.order.order_no, ctx.today())
     descriptor, temp_name = tempfile.mkstemp(dir=folder, prefix=".bundle-", suffix=".part")
     temp = Path(temp_name)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            _write_zip(handle, contents, ctx)
+            _write_zip(handle, contents, index_files)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)

@@ -32,7 +32,6 @@ from followup_tui.domain.archive.doc_rules import (
 )
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import require_text
-from followup_tui.i18n import t
 from followup_tui.services.orders.entry import load_order
 from followup_tui.store.archive_models import Document, DocumentWaiver
 from followup_tui.store.models import Order
@@ -80,13 +79,6 @@ def desk_rules(ctx: StoreContext) -> DocumentRules:
     is small, and an edited file applies at the next move without a restart."""
     folder = ctx.company_folder
     return load_document_rules(None if folder is None else folder / DOCUMENT_RULES_FILE)
-
-
-def kind_title(kind: str) -> str:
-    """The kind's title in the clerk's language, or its key until a catalog names it."""
-    key = f"document_kind.{kind}"
-    title = t(key)
-    return kind if title == key else title
 
 
 def _waiver_view(row: DocumentWaiver) -> WaiverView:
@@ -201,8 +193,8 @@ class ShippingGate:
     def check(self, session: Session, order: Order, target: str) -> None:
         """Refuse moving ``order`` to ``target`` while required documents are missing.
 
-        Raised before anything changes; the parameters carry the kinds as keys (for a
-        script) and as titles in the clerk's language (for the message).
+        Raised before anything changes; the parameters carry the kinds as keys, which
+        the message names in the reader's language (``i18n.errors``).
         """
         if not crosses_shipping(order.status, order.held_from, target):
             return
@@ -215,5 +207,4 @@ class ShippingGate:
                 field="status",
                 order=order.order_no,
                 kinds=", ".join(missing),
-                titles=", ".join(kind_title(kind) for kind in missing),
             )

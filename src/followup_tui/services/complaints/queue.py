@@ -442,11 +442,16 @@ def escalate_breached(ctx: StoreContext, now: datetime) -> int:
     ``followup alerts --as-of`` a future time does not write breaches that have not
     happened. A read-only desk (``followup watch``) writes nothing and gets the number
     it would have escalated.
+
+    Every clerk's desk sweeps at each refresh, so the usual answer, "nothing to
+    escalate", is found by a read: only a breach takes the write lock, and the write
+    asks again, inside its own transaction, which cases still need it.
     """
     moment = min(now, ctx.now())
-    if ctx.read_only:
-        with ctx.read() as session:
-            return len(session.scalars(_breached_query(moment)).all())
+    with ctx.read() as session:
+        found = session.scalars(_breached_query(moment)).all()
+    if ctx.read_only or not found:
+        return len(found)
     with ctx.write() as session:
         ids = session.scalars(_breached_query(moment)).all()
         for first in range(0, len(ids), _CHUNK):

@@ -12,6 +12,8 @@ This module imports no SQLAlchemy: it is on the path to the first rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -21,7 +23,8 @@ from typing import Any
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.text import fold, reverse_key
 from followup_tui.store.queue_indexes import OPEN_ORDERS_SQL, SORT_COLUMNS, sort_index
-from followup_tui.store.window_reader import WindowReader
+from followup_tui.store.schema_version import HEAD_REVISION
+from followup_tui.store.window_reader import QueryInterrupted, WindowReader
 
 QUANTITY_SCALE = Decimal(1000)
 _COLUMNS = (
@@ -29,6 +32,23 @@ _COLUMNS = (
     "confirmed_date IS NOT NULL, status, owner"
 )
 _HIGH = "\U0010ffff"
+
+
+class CountInterrupted(Exception):
+    """A count was stopped because a newer one replaced it (``WindowReader.interrupt``:
+    the clerk typed on). Its answer is no longer wanted, and the screen drops it.
+
+    The store's ``QueryInterrupted`` becomes this one here, so that the screens, which
+    reach the store only through the services, catch a service's exception.
+    """
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    try:
+        yield
+    except QueryInterrupted as stopped:
+        raise CountInterrupted(*stopped.args) from stopped
 
 
 @dataclass(frozen=True)
@@ -67,8 +87,9 @@ class StoreState(StrEnum):
     OUTDATED = "outdated"  # older schema: needs `followup db upgrade`
 
 
-def store_state(reader: WindowReader, head_revision: str) -> StoreState:
-    """Decide what the desk shows first, with two cheap queries."""
+def store_state(reader: WindowReader, head_revision: str = HEAD_REVISION) -> StoreState:
+    """Decide what the desk shows first, with two cheap queries; ``head_revision`` is
+    the schema revision this program expects."""
     probe = (
         "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
         if reader.location.is_sqlite
@@ -291,9 +312,13 @@ class OrderWindow:
 
     def exact_count(self, reader: WindowReader | None = None) -> int:
         """The full count; slow on a million orders, so callers run it off the UI thread
-        on a ``reader`` of its own, leaving the table's connection free for pages."""
+        on a ``reader`` of its own, leaving the table's connection free for pages.
+        Raises ``CountInterrupted`` when a newer count interrupted the reader."""
         where, params = self._condition()
-        value = (reader or self.reader).scalar(f"SELECT count(*) FROM orders WHERE {where}", params)
+        with _interruptible():
+            value = (reader or self.reader).scalar(
+                f"SELECT count(*) FROM orders WHERE {where}", params
+            )
         self._count = int(value or 0)
         self.count_is_exact = True
         return self._count
@@ -323,8 +348,16 @@ def late_and_at_risk(
     A None limit means the calendar has no holiday data for the days ahead, so which
     orders are at risk cannot be said: the late count is still exact (it needs no
     calendar), and the at-risk count comes back None for the header to show as unknown
-    rather than as a number that would look complete.
+    rather than as a number that would look complete. Raises ``CountInterrupted`` when
+    a newer count interrupted the reader.
     """
+    with _interruptible():
+        return _late_and_at_risk(reader, today, at_risk_limit)
+
+
+def _late_and_at_risk(
+    reader: WindowReader, today: date, at_risk_limit: date | None
+) -> tuple[int, int | None]:
     if at_risk_limit is None:
         late = reader.scalar(
             f"SELECT count(*) FROM orders WHERE {OPEN_ORDERS_SQL} "

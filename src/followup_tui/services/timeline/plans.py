@@ -3,7 +3,8 @@
 Each workflow loads the order's milestones and links, hands them to the pure schedule
 in ``domain.schedule`` and writes back only the dates that changed, in one unit of work
 with the change log. The result is the order's timeline as it now stands, plus the
-drafted customer notice when the ripple pushed the projected finish past the promise.
+facts of a customer notice when the ripple pushed the projected finish past the promise
+(the desk drafts its wording, ``render.customer_notice``).
 """
 
 from __future__ import annotations
@@ -26,9 +27,8 @@ from followup_tui.domain.timeline.schedule import (
     shift_milestone,
 )
 from followup_tui.services.orders.entry import load_order
-from followup_tui.services.timeline.notices import draft_customer_notice
 from followup_tui.services.timeline.read import order_timeline_in
-from followup_tui.services.timeline.views import ShiftResult
+from followup_tui.services.timeline.views import NoticeFacts, ShiftResult
 from followup_tui.store.models import Customer, Milestone, MilestoneLink, Order
 from followup_tui.store.unit_of_work import StoreContext
 
@@ -214,7 +214,7 @@ def _replan(
         notice = None
         if after.days_short > 0 and after.projected > before.projected:
             customer = session.get(Customer, loaded.order.customer_id)
-            notice = draft_customer_notice(
+            notice = NoticeFacts(
                 language=customer.language if customer else "en",
                 customer=loaded.order.customer_name,
                 order_no=loaded.order.order_no,

@@ -107,14 +107,33 @@ class ExceptionView:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeFacts:
+    """What the customer must be told when a shift pushed the order past its promise.
+
+    Facts, not sentences: the notice is written in the customer's ``language`` (as the
+    customer record spells it), and the wording belongs to the presentation side
+    (``render.customer_notice.notice_for``), which the desk calls when it shows the draft.
+    """
+
+    language: str
+    customer: str
+    order_no: str
+    promised: date
+    new_eta: date
+    clerk: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ShiftResult:
     """What a shift (or a re-plan from an actual date) did to an order's plan.
 
     ``moved`` lists (milestone key, old start, new start) for every milestone whose
-    dates changed, the shifted one first; ``notice`` is the drafted customer notice when
-    the ripple pushed the projected finish past the promised date (else None).
+    dates changed, the shifted one first; ``notice`` holds the facts of the customer
+    notice to draft when the ripple pushed the projected finish past the promised date
+    (else None).
     """
 
     order: TimelineOrder
     moved: tuple[tuple[str, date, date], ...]
-    notice: str | None
+    notice: NoticeFacts | None

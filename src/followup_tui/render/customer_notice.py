@@ -4,7 +4,9 @@ The notice goes to the customer, so it is written in the customer's language, no
 language the clerk's desk speaks: a Chinese clerk writes to Acme GmbH in English. That is
 why it reads its own catalog (``load_catalog(language)``) instead of the desk's ``t()``.
 The sentences live in ``i18n/locales/<language>/notice.toml`` so a company can change the
-wording without touching code.
+wording without touching code. The timeline services say only that a notice is due and
+with which facts (``NoticeFacts``); the wording is made here, on the presentation side,
+like every other text a person reads.
 
 It is a draft: the clerk edits it and copies it into an e-mail, so the result is plain
 text. Names and reasons are inserted as data (``str.format`` never parses the values),
@@ -16,9 +18,13 @@ still renders it as ``Text``, never as markup.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from followup_tui.domain.text import find_control_character
 from followup_tui.i18n import Catalog, load_catalog
+
+if TYPE_CHECKING:
+    from followup_tui.services.timeline.views import NoticeFacts
 
 NOTICE_LANGUAGES: tuple[str, ...] = ("zh_CN", "en")
 FALLBACK_NOTICE_LANGUAGE = "en"
@@ -130,3 +136,17 @@ def draft_customer_notice(
     sign_off = catalog.format("notice.sign_off", {})
     paragraphs.append(f"{sign_off}\n{signer}" if signer else sign_off)
     return "\n\n".join(paragraphs) + "\n"
+
+
+def notice_for(facts: NoticeFacts) -> str:
+    """The notice a shift asked for (``ShiftResult.notice``), drafted in the language of
+    the customer it is addressed to."""
+    return draft_customer_notice(
+        language=facts.language,
+        customer=facts.customer,
+        order_no=facts.order_no,
+        promised=facts.promised,
+        new_eta=facts.new_eta,
+        reason=facts.reason,
+        clerk=facts.clerk,
+    )

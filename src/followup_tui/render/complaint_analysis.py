@@ -7,17 +7,15 @@ the weekly mail see the same numbers under the same names; a change of wording o
 rounding is made once. Nothing here reads the store or knows about a terminal: the
 input is a finished ``ComplaintAnalysis``, the desk's SLA policy (for the names of
 grades and categories) and its time zone; the output is plain strings, which each
-caller draws as text that is never read as markup.
-
-The period arithmetic the screen's keys need (the CLI's default, back and forward by
-its length, doubled and halved) lives here too, next to the default it shares with the
-CLI, so "the last 90 days" means the same days in both.
+caller draws as text that is never read as markup. The analysis service itself returns
+figures only (services never translate); the period both callers default to is
+``domain.complaints.analysis_period``'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -28,45 +26,11 @@ if TYPE_CHECKING:
     from followup_tui.domain.complaints.sla_policy import SlaPolicy
     from followup_tui.services.complaints.analysis import ComplaintAnalysis, Count
 
-#: The report's and the screen's period when none is given: the days up to today.
-DEFAULT_DAYS = 90
-#: The longest period the screen's ``+`` reaches (about ten years); longer is refused.
-MAX_DAYS = 3660
 #: Shown for a figure that cannot be computed yet (no decided clock, no case).
 NO_FIGURE = "—"
 
 #: One table: (title, headers, rows), every cell already a string in the reader's language.
 Section = tuple[str, list[str], list[list[str]]]
-
-
-# --- the period ---------------------------------------------------------------------------
-
-
-def default_period(today: date, days: int = DEFAULT_DAYS) -> tuple[date, date]:
-    """``days`` days up to and including ``today``; the end is the first day after."""
-    end = today + timedelta(days=1)
-    return end - timedelta(days=days), end
-
-
-def moved_period(start: date, end: date, steps: int, today: date) -> tuple[date, date] | None:
-    """The period ``steps`` lengths later (earlier when negative), never ending after
-    today: a period in the future holds no complaints. None when it cannot move."""
-    length = end - start
-    last_end = today + timedelta(days=1)
-    new_end = min(end + length * steps, last_end)
-    if new_end == end:
-        return None
-    return new_end - length, new_end
-
-
-def scaled_period(start: date, end: date, factor: float) -> tuple[date, date] | None:
-    """The period ending on the same day, ``factor`` times as long (one day at least,
-    ``MAX_DAYS`` at most). None when the length would not change."""
-    days = (end - start).days
-    new_days = min(max(1, int(days * factor)), MAX_DAYS)
-    if new_days == days:
-        return None
-    return end - timedelta(days=new_days), end
 
 
 # --- names and figures ----------------------------------------------------------------------
