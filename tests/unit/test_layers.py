@@ -251,7 +251,7 @@ def test_every_known_exception_is_still_needed() -> None:
     assert [pair for pair in KNOWN_EXCEPTIONS if pair not in used] == []
 
 
-def test_the_map_says_what_issue_9_asked() -> None:
+def test_the_map_keeps_the_rules_the_house_depends_on() -> None:
     # the rules the map must keep, whatever else it allows
     never = {
         "screens": {"store", "app", "cli", "commands"},
