@@ -48,6 +48,13 @@ class DeskSettings:
     language: str
     read_only: bool = False
 
+    @property
+    def company_folder(self) -> Path:
+        """Where the company's own data files go: the folder of the settings file (so
+        ``--config`` and ``FOLLOWUP_CONFIG`` move them too). ``data/README.md`` lists
+        the files."""
+        return self.config_path.parent
+
     @cached_property
     def calendar(self) -> BusinessCalendar:
         """The desk's business calendar, loaded on first use and then shared.
@@ -69,8 +76,9 @@ class DeskSettings:
         would otherwise run on targets the company has changed.
         """
         from followup_tui.domain.complaints.sla_policy import SLA_POLICY_FILE, load_policy
+        from followup_tui.domain.data_files import company_copy
 
-        return load_policy(self.config_path.parent / SLA_POLICY_FILE)
+        return load_policy(company_copy(self.company_folder, SLA_POLICY_FILE))
 
     def open_store(
         self,
@@ -97,7 +105,7 @@ class DeskSettings:
             calendar=self.calendar,
             sla=self.sla,
             supervisors=self.config.supervisors,
-            company_folder=self.config_path.parent,
+            company_folder=self.company_folder,
         )
 
 

@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 
 def _rules(settings: DeskSettings) -> DocumentRules:
-    from followup_tui.domain.archive.doc_rules import DOCUMENT_RULES_FILE, load_document_rules
+    from followup_tui.services.archive.checklist import company_rules
 
-    return load_document_rules(settings.config_path.parent / DOCUMENT_RULES_FILE)
+    return company_rules(settings.company_folder)
 
 
 def checklist_json(checklist: Checklist) -> dict[str, Any]:

@@ -25,9 +25,9 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from followup_tui.domain.data_files import shipped_file, shipped_names
 from followup_tui.domain.errors import FollowupError
 
 WEEKDAYS: tuple[str, ...] = (
@@ -315,10 +315,7 @@ _HOLIDAY_KEYS = frozenset({"name", "from", "to"})
 
 def available_calendars() -> tuple[str, ...]:
     """The names of the calendars shipped in ``data/calendars``, sorted."""
-    folder = resources.files("followup_tui").joinpath("data", "calendars")
-    return tuple(
-        sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
-    )
+    return shipped_names("calendars")
 
 
 def load_calendar(name: str) -> BusinessCalendar:
@@ -328,14 +325,10 @@ def load_calendar(name: str) -> BusinessCalendar:
         raise FollowupError(
             "error.unknown_calendar", field="calendar", value=name, allowed=", ".join(allowed)
         )
-    source = f"{name}.toml"
-    text = (
-        resources.files("followup_tui")
-        .joinpath("data", "calendars", source)
-        .read_text(encoding="utf-8")
-    )
+    found = shipped_file("calendars", f"{name}.toml")
+    source = found.source
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(found.text)
     except tomllib.TOMLDecodeError as exc:
         raise invalid(source, "toml", exc) from None
     return calendar_from_mapping(data, source, default_name=name)

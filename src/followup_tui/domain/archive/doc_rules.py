@@ -18,10 +18,9 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from followup_tui.domain.data_files import DataFileErrors
+from followup_tui.domain.data_files import DataFileErrors, company_or_shipped
 from followup_tui.domain.orders.lifecycle import PIPELINE, OrderStatus
 from followup_tui.domain.orders.rules import CURRENCIES, INCOTERMS, PAYMENT_TERMS
 
@@ -137,22 +136,8 @@ def load_document_rules(path: Path | None = None) -> DocumentRules:
     A present but broken company file is refused, never replaced by the default: the
     desk would otherwise let orders ship against a checklist the company has changed.
     """
-    if path is not None and path.exists():
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise invalid(source, "encoding", error.reason) from None
-        except OSError as error:
-            raise invalid(source, "file", error.strerror or error) from None
-    else:
-        source = DOCUMENT_RULES_FILE
-        text = (
-            resources.files("followup_tui")
-            .joinpath("data", DOCUMENT_RULES_FILE)
-            .read_text(encoding="utf-8")
-        )
-    return document_rules_from_text(text, source)
+    found = company_or_shipped(path, DOCUMENT_RULES_FILE, _ERRORS)
+    return document_rules_from_text(found.text, found.source)
 
 
 def document_rules_from_text(text: str, source: str) -> DocumentRules:

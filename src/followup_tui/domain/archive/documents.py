@@ -19,10 +19,9 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-from followup_tui.domain.data_files import DataFileErrors
+from followup_tui.domain.data_files import DataFileErrors, company_file, shipped_file
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import find_control_character
 
@@ -162,22 +161,13 @@ def load_document_kinds(path: Path | None = None) -> DocumentKinds:
     A missing company file is normal; a broken one is refused rather than ignored, since
     the clerk would otherwise file under kinds the company has changed.
     """
-    shipped_text = (
-        resources.files("followup_tui")
-        .joinpath("data", DOCUMENT_KINDS_FILE)
-        .read_text(encoding="utf-8")
-    )
-    shipped = kinds_from_text(shipped_text, DOCUMENT_KINDS_FILE)
-    if path is None or not path.exists():
-        return _with_fallback(DocumentKinds(DOCUMENT_KINDS_FILE, shipped), DOCUMENT_KINDS_FILE)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise invalid(source, "encoding", error.reason) from None
-    except OSError as error:
-        raise invalid(source, "file", error.strerror or error) from None
-    company = kinds_from_text(text, source)
+    shipped_copy = shipped_file(DOCUMENT_KINDS_FILE)
+    shipped = kinds_from_text(shipped_copy.text, shipped_copy.source)
+    own = company_file(path, _ERRORS)
+    if own is None:
+        return _with_fallback(DocumentKinds(shipped_copy.source, shipped), shipped_copy.source)
+    source = own.source
+    company = kinds_from_text(own.text, source)
     by_key = {kind.key: kind for kind in company}
     merged = [by_key.pop(kind.key, kind) for kind in shipped]
     merged.extend(kind for kind in company if kind.key in by_key)

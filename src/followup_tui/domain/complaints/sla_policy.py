@@ -23,11 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from followup_tui.domain.data_files import DataFileErrors
+from followup_tui.domain.data_files import DataFileErrors, company_or_shipped
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import find_control_character
 
@@ -268,22 +267,8 @@ def load_policy(path: Path | None = None) -> SlaPolicy:
     silently replaced by the default, because clocks would then run on targets the
     company has changed.
     """
-    if path is not None and path.exists():
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise invalid(source, "encoding", error.reason) from None
-        except OSError as error:
-            raise invalid(source, "file", error.strerror or error) from None
-    else:
-        source = SLA_POLICY_FILE
-        text = (
-            resources.files("followup_tui")
-            .joinpath("data", SLA_POLICY_FILE)
-            .read_text(encoding="utf-8")
-        )
-    return policy_from_text(text, source)
+    found = company_or_shipped(path, SLA_POLICY_FILE, _ERRORS)
+    return policy_from_text(found.text, found.source)
 
 
 def policy_from_text(text: str, source: str) -> SlaPolicy:

@@ -20,11 +20,10 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from followup_tui.domain.calendar import BusinessCalendar
-from followup_tui.domain.data_files import DataFileErrors
+from followup_tui.domain.data_files import DataFileErrors, company_or_shipped
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import find_control_character
 from followup_tui.domain.timeline.disruptions import PARTIES, ExceptionKind
@@ -144,22 +143,8 @@ def load_contingency(path: Path | None = None) -> ContingencyLibrary:
     but broken one is refused, never silently replaced by the default, because the clerk
     would then follow a plan the company has changed.
     """
-    if path is not None and path.exists():
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise invalid(source, "encoding", error.reason) from None
-        except OSError as error:
-            raise invalid(source, "file", error.strerror or error) from None
-    else:
-        source = CONTINGENCY_FILE
-        text = (
-            resources.files("followup_tui")
-            .joinpath("data", CONTINGENCY_FILE)
-            .read_text(encoding="utf-8")
-        )
-    return contingency_from_text(text, source)
+    found = company_or_shipped(path, CONTINGENCY_FILE, _ERRORS)
+    return contingency_from_text(found.text, found.source)
 
 
 def contingency_from_text(text: str, source: str) -> ContingencyLibrary:

@@ -22,8 +22,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 
+from followup_tui.domain.data_files import shipped_file, shipped_names
 from followup_tui.domain.errors import FollowupError
 
 
@@ -266,10 +266,7 @@ _LINK_KEYS = frozenset({"on", "kind", "lag"})
 
 def available_templates() -> tuple[str, ...]:
     """The names of the templates shipped in ``data/templates``, sorted."""
-    folder = resources.files("followup_tui").joinpath("data", "templates")
-    return tuple(
-        sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
-    )
+    return shipped_names("templates")
 
 
 def load_template(name: str) -> Template:
@@ -279,14 +276,10 @@ def load_template(name: str) -> Template:
         raise FollowupError(
             "error.template_unknown", field="template", template=name, known=", ".join(known)
         )
-    source = f"{name}.toml"
-    text = (
-        resources.files("followup_tui")
-        .joinpath("data", "templates", source)
-        .read_text(encoding="utf-8")
-    )
+    found = shipped_file("templates", f"{name}.toml")
+    source = found.source
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(found.text)
     except tomllib.TOMLDecodeError as exc:
         raise invalid(source, "toml", exc) from None
     return template_from_mapping(data, source)

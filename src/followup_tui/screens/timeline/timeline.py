@@ -355,12 +355,11 @@ class TimelineScreen(DeskScreen[None]):
         call_service(self, work, done, group="timeline-change")
 
     def _offer_contingency(self, view: ExceptionView) -> None:
-        from followup_tui.domain.timeline.contingency import load_contingency
         from followup_tui.screens.timeline.contingency import ContingencyScreen
-        from followup_tui.services.timeline.events import apply_contingency
+        from followup_tui.services.timeline.events import apply_contingency, company_contingency
 
         app = desk(self)
-        library = load_contingency(app.settings.config_path.parent / "contingency.toml")
+        library = company_contingency(app.settings.company_folder)
         scenarios = library.for_kind(view.kind)
         language = current_language()
         exception_id = view.id

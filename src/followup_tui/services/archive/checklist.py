@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from followup_tui.domain.archive.doc_rules import (
     load_document_rules,
     required_kinds,
 )
+from followup_tui.domain.data_files import company_copy
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import require_text
 from followup_tui.services.orders.entry import load_order
@@ -73,12 +75,17 @@ class Checklist:
         return not self.missing
 
 
+def company_rules(folder: Path | None) -> DocumentRules:
+    """The company's rules when ``folder`` (the company folder) holds a copy, else the
+    shipped ones; the CLI calls this with its settings' folder."""
+    return load_document_rules(company_copy(folder, DOCUMENT_RULES_FILE))
+
+
 def desk_rules(ctx: StoreContext) -> DocumentRules:
-    """The company's rules when it has a copy next to the settings file the desk was
-    opened with (``--config`` included), else the shipped ones. Read per call: the file
-    is small, and an edited file applies at the next move without a restart."""
-    folder = ctx.company_folder
-    return load_document_rules(None if folder is None else folder / DOCUMENT_RULES_FILE)
+    """The rules of the company folder the desk was opened with (``--config`` included).
+    Read per call: the file is small, and an edited file applies at the next move
+    without a restart."""
+    return company_rules(ctx.company_folder)
 
 
 def _waiver_view(row: DocumentWaiver) -> WaiverView:

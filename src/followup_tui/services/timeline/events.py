@@ -11,14 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from followup_tui.domain.data_files import company_copy
 from followup_tui.domain.errors import FollowupError, Problem
 from followup_tui.domain.orders.rules import NoteKind, parse_decimal
 from followup_tui.domain.text import clean_text, require_text
-from followup_tui.domain.timeline.contingency import ContingencyLibrary, follow_up_actions
+from followup_tui.domain.timeline.contingency import (
+    CONTINGENCY_FILE,
+    ContingencyLibrary,
+    follow_up_actions,
+    load_contingency,
+)
 from followup_tui.domain.timeline.disruptions import (
     ExceptionDraft,
     ExceptionStatus,
@@ -122,6 +129,13 @@ def list_exceptions(ctx: StoreContext, order_id: int) -> tuple[ExceptionView, ..
             .order_by(OrderException.id)
         ).all()
         return tuple(exception_view(row, key) for row, key in rows)
+
+
+def company_contingency(folder: Path | None) -> ContingencyLibrary:
+    """The company's contingency library when ``folder`` (the company folder) holds a
+    copy, else the shipped one. Read each time an exception is recorded, so an edited
+    library is offered at once."""
+    return load_contingency(company_copy(folder, CONTINGENCY_FILE))
 
 
 def apply_contingency(
