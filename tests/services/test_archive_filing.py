@@ -225,3 +225,23 @@ def test_refile_after_the_company_renamed_a_kind_leaves_no_stale_entry(
     # the old English title left the index although the table now names the kind otherwise
     assert _fts_hits(store_ctx, '"Bill of lading"') == []
     assert _fts_hits(store_ctx, '"保险单"') == [doc_id]
+
+
+def test_filing_and_refiling_use_the_companys_kinds_without_being_handed_them(
+    store_ctx: Any, tmp_path: Path
+) -> None:
+    """The desk passes no table: the store's company folder decides, as for the CLI."""
+    company = tmp_path / "company"
+    company.mkdir()
+    (company / "document_kinds.toml").write_text(
+        '[[kind]]\nkey = "sample_card"\ntitle = { zh_CN = "样品卡", en = "Sample card" }\n'
+        'name_patterns = ["^card-"]\n',
+        encoding="utf-8",
+    )
+    store_ctx.company_folder = company
+    card = _write(tmp_path / "in", "card-7.txt", "three samples sent")
+    packing = _write(tmp_path / "in", "packing-7.txt", "packing list 20 cartons")
+    (filed, other) = file_documents(store_ctx, [card, packing])
+    assert get_document(store_ctx, filed.document_id or 0).kind == "sample_card"
+    moved = refile_document(store_ctx, other.document_id or 0, kind="sample_card")
+    assert moved.kind == "sample_card"

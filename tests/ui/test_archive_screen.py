@@ -296,3 +296,48 @@ def test_the_file_picker_files_marked_files_for_the_order(desk: Desk) -> None:
     desk.run(drive)
     assert seen["rows"] == ["a-invoice.txt", "b-notes.txt"]
     assert "2 filed, 0 refused" in seen["text"] and "✓ a-invoice.txt" in seen["text"]
+
+
+#: A company kinds table next to the desk's settings file that adds one kind.
+COMPANY_KINDS = (
+    '[[kind]]\nkey = "sample_card"\ntitle = { zh_CN = "样品卡", en = "Sample card" }\n'
+    'keywords = ["sample card"]\n'
+)
+
+
+def choice_ids(pilot: Pilot[Any]) -> list[str]:
+    """The ids the open choice dialog offers, in order."""
+    from textual.widgets import OptionList
+
+    options = pilot.app.screen.query_one("#choice-list", OptionList)
+    return [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
+
+
+def test_the_kind_facet_and_refile_offer_the_companys_own_kinds(desk: Desk) -> None:
+    (desk.folder / "document_kinds.toml").write_text(COMPANY_KINDS, encoding="utf-8")
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_archive(pilot)
+        await type_text(pilot, "packing")
+        await wait_for_search(pilot, screen)
+        await press(pilot, "tab", "k")  # the results have the keys; the search box types
+        await settle(pilot)
+        seen["facet"] = choice_ids(pilot)
+        await press(pilot, "escape", "f")
+        await settle(pilot)
+        seen["refile"] = choice_ids(pilot)
+        if "sample_card" in seen["refile"]:
+            options = pilot.app.screen.query_one("#choice-list")
+            options.highlighted = seen["refile"].index("sample_card")  # type: ignore[attr-defined]
+            await press(pilot, "enter", "enter")  # the kind, then the order as it was
+        else:
+            await press(pilot, "escape")
+        await wait_for_search(pilot, screen)
+        seen["kinds"] = [row.document.kind for row in screen.rows]
+
+    desk.run(body)
+    assert "sample_card" in seen["facet"]
+    assert "sample_card" in seen["refile"]
+    assert seen["kinds"] == ["sample_card"]

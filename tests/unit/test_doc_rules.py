@@ -136,3 +136,11 @@ def test_which_moves_go_through_shipping(
     current: str, held_from: str | None, target: str, crosses: bool
 ) -> None:
     assert crosses_shipping(current, held_from, target) is crosses
+
+
+def test_the_checklist_kinds_are_the_shipped_kinds_table_in_its_order() -> None:
+    """The rules may require exactly the kinds the shipped table files under; the two
+    lists cannot drift apart unnoticed."""
+    from followup_tui.domain.archive.documents import load_document_kinds
+
+    assert load_document_kinds().keys() == DOCUMENT_KINDS

@@ -53,9 +53,9 @@ EXIT_REFUSED = 1
 
 def desk_kinds(settings: DeskSettings) -> DocumentKinds:
     """The shipped kinds with the company's copy next to the settings file applied."""
-    from followup_tui.domain.archive.documents import DOCUMENT_KINDS_FILE, load_document_kinds
+    from followup_tui.services.archive.kinds import company_kinds
 
-    return load_document_kinds(settings.config_path.parent / DOCUMENT_KINDS_FILE)
+    return company_kinds(settings.company_folder)
 
 
 def _attachments(run: Invocation) -> Path:

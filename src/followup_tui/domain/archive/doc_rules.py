@@ -33,8 +33,10 @@ _table = _ERRORS.table
 
 #: The file name of the shipped rules and of a company's own copy in its config folder.
 DOCUMENT_RULES_FILE = "document_rules.toml"
-#: The document kinds, in the order a checklist lists them (the order papers are
-#: usually produced in). The filing side ships the same keys with their titles.
+#: The kinds a checklist rule may require, in the order a checklist lists them (the
+#: order papers are usually produced in): the keys of the shipped document_kinds.toml,
+#: which a test holds equal. What the desk files under (a company may add kinds) comes
+#: from ``services.archive.kinds``, never from a list in code.
 DOCUMENT_KINDS: tuple[str, ...] = (
     "contract",
     "commercial_invoice",

@@ -39,29 +39,9 @@ from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.workflows.archive import ARCHIVE
 
 if TYPE_CHECKING:
-    from followup_tui.services.archive.views import DocumentView, FileResult
-
-
-#: The kinds of the contract, for when the company's kind table cannot be read.
-DEFAULT_KINDS: tuple[str, ...] = (
-    "contract",
-    "commercial_invoice",
-    "packing_list",
-    "qc_report",
-    "bill_of_lading",
-    "customs_declaration",
-    "letter_of_credit",
-    "certificate_of_origin",
-    "insurance",
-    "certificate",
-    "email",
-    "other",
-)
-
-
-if TYPE_CHECKING:
     from followup_tui.services.archive.checklist import Checklist
     from followup_tui.services.archive.preview import Preview
+    from followup_tui.services.archive.views import DocumentView, FileResult
     from followup_tui.services.context import StoreContext
 
 #: Seconds of quiet after a keystroke before the search runs.
@@ -382,12 +362,7 @@ class ArchiveScreen(DeskScreen[None]):
         self.search_now()
 
     def action_choose_kind(self) -> None:
-        def load(_store: object) -> tuple[str, ...]:
-            try:
-                from followup_tui.domain.archive.documents import load_document_kinds
-            except ImportError:
-                return DEFAULT_KINDS
-            return tuple(spec.key for spec in load_document_kinds())
+        from followup_tui.services.archive.kinds import kind_keys
 
         def ask(kinds: tuple[str, ...]) -> None:
             options = [("", t("archive.facet_all"))]
@@ -397,7 +372,7 @@ class ArchiveScreen(DeskScreen[None]):
                 lambda kind: None if kind is None else self.set_filters(kind=kind),
             )
 
-        call_service(self, load, ask, group="archive-kinds")
+        call_service(self, kind_keys, ask, group="archive-kinds")
 
     def action_choose_customer(self) -> None:
         self.app.push_screen(
@@ -502,12 +477,18 @@ class ArchiveScreen(DeskScreen[None]):
                 lambda answer: order_chosen(kind, answer),
             )
 
-        options = [(kind, kind_title(kind)) for kind in DEFAULT_KINDS]
-        if document.kind not in DEFAULT_KINDS:
-            options.insert(0, (document.kind, kind_title(document.kind)))
-        self.app.push_screen(
-            ChoiceScreen(t("archive.choose_kind"), options, current=document.kind), kind_chosen
-        )
+        def ask(kinds: tuple[str, ...]) -> None:
+            options = [(kind, kind_title(kind)) for kind in kinds]
+            if document.kind not in kinds:
+                options.insert(0, (document.kind, kind_title(document.kind)))
+            self.app.push_screen(
+                ChoiceScreen(t("archive.choose_kind"), options, current=document.kind),
+                kind_chosen,
+            )
+
+        from followup_tui.services.archive.kinds import kind_keys
+
+        call_service(self, kind_keys, ask, group="archive-kinds")
 
     def action_attach(self) -> None:
         document = self._document()

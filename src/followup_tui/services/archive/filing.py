@@ -26,16 +26,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.archive.documents import (
-    DocumentKinds,
-    extract_fields,
-    guess_kind,
-    load_document_kinds,
-)
+from followup_tui.domain.archive.documents import DocumentKinds, extract_fields, guess_kind
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import clean_text, find_control_character, pinyin_initials
 from followup_tui.services.archive.extract import Extracted, extract_text
 from followup_tui.services.archive.index import index_document, unindex_document
+from followup_tui.services.archive.kinds import desk_kinds
 from followup_tui.services.archive.views import (
     DUPLICATE,
     FILED,
@@ -227,11 +223,12 @@ def file_documents(
 
     A bad ``order_no``, ``customer`` or ``kind`` refuses the whole batch before anything
     is stored (it is one typo, not a problem of one file); ``kinds`` is the desk's table
-    (the company's copy included), ``attachments`` the folder (default: next to the store).
+    (default: that of the store's company folder, the company's copy included, as the
+    CLI passes it), ``attachments`` the folder (default: next to the store).
     """
     if ctx.read_only:
         raise FollowupError("error.read_only")
-    table = kinds if kinds is not None else load_document_kinds()
+    table = kinds if kinds is not None else desk_kinds(ctx)
     if kind is not None:
         table.get(kind)
     order_id, number, customer_id, customer_name = _target(ctx, order_no, customer)
@@ -419,10 +416,11 @@ def refile_document(
 ) -> DocumentView:
     """Correct a document's kind, order (``""`` detaches it) or title, and re-index it.
 
-    The fields are read again with the new kind's patterns. Moving it to an order that
+    The fields are read again with the new kind's patterns; ``kinds`` defaults to the
+    table of the store's company folder, as for filing. Moving it to an order that
     already holds the same file is refused: that would be the duplicate filing avoids.
     """
-    table = kinds if kinds is not None else load_document_kinds()
+    table = kinds if kinds is not None else desk_kinds(ctx)
     spec = table.get(kind) if kind is not None else None
     new_title = (
         _clean_title(clean_text(title, field="document_title", max_length=TITLE_LIMIT), "")
