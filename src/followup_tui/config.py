@@ -17,7 +17,6 @@ import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -357,8 +356,9 @@ def default_file_text() -> str:
     by an administrator) as the TOML it is; read on demand, because only a first run
     needs it.
     """
-    source = resources.files("followup_tui").joinpath("data", "config_default.toml")
-    return source.read_text(encoding="utf-8")
+    from followup_tui.domain.data_files import shipped_file
+
+    return shipped_file("config_default.toml").text
 
 
 def _write_atomic(path: Path, text: str) -> None:

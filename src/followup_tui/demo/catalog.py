@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
+from followup_tui.domain.data_files import shipped_file
 from followup_tui.domain.orders.rules import (
     CURRENCIES,
     INCOTERMS,
@@ -226,8 +226,7 @@ def parse_catalog(data: Mapping[str, Any]) -> Catalog:
 
 def load_catalog() -> Catalog:
     """The catalog shipped with the package (``data/demo/catalog.toml``)."""
-    source = resources.files("followup_tui").joinpath("data", "demo", "catalog.toml")
-    return parse_catalog(tomllib.loads(source.read_text(encoding="utf-8")))
+    return parse_catalog(tomllib.loads(shipped_file("demo", "catalog.toml").text))
 
 
 # --- the catalog as the order generator sees it ------------------------------------
