@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test wheel-check lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
+
+# Build the wheel, install it into a fresh virtual environment and run it (.ci/wheel-check).
+wheel-check: $(STAMP)
+	PYTHON=$(PYTHON) bash .ci/wheel-check
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
