@@ -350,3 +350,12 @@ def test_an_unknown_language_reads_english() -> None:
 def test_the_library_type_is_plain_data() -> None:
     library = ContingencyLibrary(source="x", scenarios=(plan(1),))
     assert library.for_kind(ExceptionKind.OTHER) == (plan(1),)
+
+
+def test_the_desk_reads_the_library_of_its_company_folder(tmp_path: Path) -> None:
+    from followup_tui.services.timeline.events import company_contingency
+
+    assert company_contingency(tmp_path) == load_contingency()  # no copy yet
+    (tmp_path / CONTINGENCY_FILE).write_text(COMPANY_FILE, encoding="utf-8")
+    assert company_contingency(tmp_path).source == str(tmp_path / CONTINGENCY_FILE)
+    assert company_contingency(None) == load_contingency()
