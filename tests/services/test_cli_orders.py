@@ -391,3 +391,35 @@ def test_an_unknown_calendar_exits_2_naming_the_key(
     assert code == 2 and "calendar" in err
     code, _, _ = run(capsys, "config", "set", "calendar", "cn-mainland")
     assert code == 0
+
+
+def test_an_order_is_found_by_its_unique_tail_everywhere(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first = add(capsys)["order_no"]
+    for _ in range(10):
+        add(capsys)
+    tail = first.rsplit("-", 1)[1]  # "00001": only the first order ends so
+    shown = ok_json(capsys, "order", "show", tail)
+    assert isinstance(shown, dict) and shown["order"]["order_no"] == first
+    assert run(capsys, "order", "note", tail, "called the buyer")[0] == 0
+    complaint = ok_json(capsys, "complaint", "add", tail, "--category", "quality", "scratches")
+    assert isinstance(complaint, dict) and first in json.dumps(complaint)
+    scan = tmp_path / "qc.txt"
+    scan.write_text("QC report: scratches on the housing", encoding="utf-8")
+    code, _, err = run(capsys, "archive", "add", str(scan), "--order", tail)
+    assert code == 0, err
+    filed = ok_json(capsys, "archive", "show", "1")
+    assert isinstance(filed, dict) and first in json.dumps(filed)
+
+
+def test_a_tail_of_several_orders_names_them_and_changes_nothing(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    numbers = [add(capsys)["order_no"] for _ in range(11)]
+    code, _, err = run(capsys, "order", "hold", "1", "--reason", "customer")
+    assert code == 1
+    assert "several order numbers" in err
+    assert numbers[0] in err and numbers[10] in err  # ...-00001 and ...-00011
+    rows = ok_json(capsys, "order", "list", "--status", "all")
+    assert isinstance(rows, list) and {row["status"] for row in rows} == {"draft"}

@@ -40,9 +40,10 @@ from followup_tui.services.archive.views import (
     FileResult,
     document_view,
 )
+from followup_tui.services.orders.lookup import order_by_number
 from followup_tui.store.archive_models import Document, DocumentText
 from followup_tui.store.attachments import BlobTooLarge, attachment_root, blob_path, store_blob
-from followup_tui.store.models import Customer, Order
+from followup_tui.store.models import Customer
 from followup_tui.store.unit_of_work import StoreContext
 
 #: The largest file filed unless the caller says otherwise (the issue's default).
@@ -188,23 +189,13 @@ def _target(
     """(order id, order no, customer id, customer name) the batch is filed for."""
     with ctx.read() as session:
         if order_no:
-            order = _order_by_no(session, order_no)
+            order = order_by_number(session, order_no)
             return order.id, order.order_no, order.customer_id, order.customer_name
         if customer:
             name = clean_text(customer, field="customer", max_length=120)
             found = session.scalar(select(Customer.id).where(Customer.name == name))
             return None, "", found, name
     return None, "", None, ""
-
-
-def _order_by_no(session: Session, order_no: str) -> Order:
-    number = order_no.strip()
-    order = session.scalar(select(Order).where(Order.order_no == number))
-    if order is None:
-        order = session.scalar(select(Order).where(Order.order_no == number.upper()))
-    if order is None:
-        raise FollowupError("error.order_not_found", field="order_no", order=order_no)
-    return order
 
 
 def file_documents(
@@ -455,7 +446,7 @@ def _move(session: Session, row: Document, order_no: str) -> None:
     if not order_no.strip():
         row.order_id, row.order_no = None, ""
         return
-    order = _order_by_no(session, order_no)
+    order = order_by_number(session, order_no)
     clash = session.scalar(
         select(Document.id).where(
             Document.sha256 == row.sha256, Document.order_id == order.id, Document.id != row.id

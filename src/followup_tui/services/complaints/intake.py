@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.complaints.sla import ComplaintStatus
@@ -21,6 +21,7 @@ from followup_tui.services.complaints.clocks import arm_complaint
 from followup_tui.services.complaints.queue import complaint_detail_in
 from followup_tui.services.complaints.views import ComplaintDetail
 from followup_tui.services.orders.entry import load_order
+from followup_tui.services.orders.lookup import order_by_number
 from followup_tui.store.models import Complaint, Customer, Order, OrderLine
 from followup_tui.store.unit_of_work import StoreContext
 
@@ -74,16 +75,6 @@ def suggested_grades(ctx: StoreContext, order_id: int) -> dict[str, str]:
     }
 
 
-def _find_order(session: Session, order_no: str) -> Order:
-    typed = order_no.strip()
-    order = session.scalar(
-        select(Order).where(or_(Order.order_no == typed, Order.order_no == typed.upper()))
-    )
-    if order is None:
-        raise FollowupError("error.order_not_found", field="order_no", order=typed)
-    return order
-
-
 def _line_id(session: Session, order: Order, line_no: int | None) -> int | None:
     if line_no is None:
         return None
@@ -126,7 +117,7 @@ def create_complaint(ctx: StoreContext, draft: ComplaintDraft) -> ComplaintDetai
     if received > now:
         raise FollowupError("error.complaint_received_future", field="received_at")
     with ctx.write() as session:
-        order = _find_order(session, draft.order_no)
+        order = order_by_number(session, draft.order_no)
         line_id = _line_id(session, order, draft.line_no)
         suggested = suggest_grade(
             policy,

@@ -136,16 +136,12 @@ def load_order(session: Session, order_id: int) -> Order:
 
 
 def find_order_id(ctx: StoreContext, order_no: str) -> int:
-    """Resolve an order number the way a clerk types it (case-insensitive)."""
+    """Resolve an order number the way a clerk types it: whole (any case) or its
+    unique tail (``00301``)."""
+    from followup_tui.services.orders.lookup import order_by_number
+
     with ctx.read() as session:
-        found = session.scalar(
-            select(Order.id).where(
-                or_(Order.order_no == order_no, Order.order_no == order_no.upper())
-            )
-        )
-    if found is None:
-        raise FollowupError("error.order_not_found", field="order_no", order=order_no)
-    return found
+        return order_by_number(session, order_no).id
 
 
 def _apply_draft(session: Session, order: Order, draft: OrderDraft, ctx: StoreContext) -> None:
