@@ -423,3 +423,51 @@ def test_a_tail_of_several_orders_names_them_and_changes_nothing(
     assert numbers[0] in err and numbers[10] in err  # ...-00001 and ...-00011
     rows = ok_json(capsys, "order", "list", "--status", "all")
     assert isinstance(rows, list) and {row["status"] for row in rows} == {"draft"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("alerts", "--as-of", "yesterday"),
+        ("complaint", "list", "--as-of", "yesterday"),
+        ("report", "timeline", "--as-of", "yesterday"),
+        ("report", "complaints", "--as-of", "2026-13-01"),
+    ],
+)
+def test_an_unreadable_as_of_is_a_usage_error(
+    home: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "is not a time" in err
+
+
+def test_an_unknown_search_kind_is_a_usage_error_naming_the_kinds(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(capsys)  # a store to search
+    code, out, err = run(capsys, "search", "色差", "--kind", "bogus")
+    assert code == 2
+    assert out == ""
+    assert '"bogus"' in err and "qc_report" in err
+
+
+def test_delivered_and_accepted_orders_list_no_days_left(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_no = add(capsys, "Acme GmbH", "--requested", "2026-01-20")["order_no"]
+    assert run(capsys, "order", "confirm", order_no, "--date", "2026-01-20")[0] == 0
+    checklist = ok_json(capsys, "archive", "checklist", order_no)
+    assert isinstance(checklist, dict)
+    for kind in checklist["missing"]:  # the shipping gate: waive what is not on file
+        assert run(capsys, "archive", "waive", order_no, "--kind", kind, "--reason", "t")[0] == 0
+    for _ in range(8):  # confirmed -> ... -> accepted
+        run(capsys, "order", "advance", order_no)
+    rows = ok_json(capsys, "order", "list", "--status", "all")
+    assert isinstance(rows, list)
+    assert rows[0]["status"] == "accepted"
+    assert rows[0]["days_left"] is None
+    code, out, _ = run(capsys, "order", "list", "--status", "all")
+    assert code == 0
+    line = next(line for line in out.splitlines() if order_no in line)
+    assert "—" in line and "-" not in line.replace(order_no, "").replace("2026-01-20", "")

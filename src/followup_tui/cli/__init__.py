@@ -88,9 +88,9 @@ def _store_failure(error: BaseException) -> str | None:
 
 
 def _say(message: str) -> None:
-    from followup_tui.cli.output import printable
+    from followup_tui.cli.output import say
 
-    print(f"followup: {printable(message, multiline=True)}", file=sys.stderr)
+    say(message)
 
 
 def _handler(name: str) -> Handler:

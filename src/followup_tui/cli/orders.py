@@ -16,7 +16,9 @@ JSON output (``--json``), stable keys:
     working days after today up to and including the due date, negative when late,
     with "today" taken in the desk's time zone. It is null when the calendar has no
     holiday data for a year between today and the due date (the text output shows
-    "?" and names the year); it is never a calendar-day guess.
+    "?" and names the year); it is never a calendar-day guess. It is null too once the
+    customer has the goods (delivered, accepted, closed, cancelled): the text output
+    shows "—", as the desk does.
 
 ``order show``: one object::
 
@@ -246,12 +248,15 @@ def run_add(run: Invocation) -> int:
 
 
 def _days_cell(row: QueueRow, today: date, days: int | None) -> tuple[str, str]:
-    """Days left with a mark, so late rows read as late without colour (DESIGN section 9);
-    "?" when the calendar cannot count them."""
+    """Days left with a mark, so late rows read as late without colour (decisions.md,
+    "Every screen"); "?" when the calendar cannot count them; "—" as on the desk once
+    the customer has the goods, since nothing is owed any more."""
     from followup_tui.domain.orders.lifecycle import OrderStatus, awaits_delivery
     from followup_tui.domain.orders.rules import Urgency, urgency
 
     open_order = awaits_delivery(OrderStatus(row.status))
+    if not open_order:
+        return "—", "dim"
     level = urgency(row.due_date, today, days, open_order=open_order)
     shown = UNKNOWN_DAYS if days is None else str(days)
     if level is Urgency.LATE:
@@ -282,6 +287,7 @@ def _print_rows(
     today: date,
     calendar: BusinessCalendar,
 ) -> None:
+    from followup_tui.domain.orders.lifecycle import OrderStatus, awaits_delivery
     from followup_tui.domain.orders.rules import unknown_year_between
 
     headers = [
@@ -321,7 +327,11 @@ def _print_rows(
             grid.add_row(*row_cells)
         out.print(grid)
     out.print(cell(t("cli.list.shown", shown=len(rows), total=total)))
-    uncounted = [row.due_date for row, row_days in zip(rows, days, strict=True) if row_days is None]
+    uncounted = [
+        row.due_date
+        for row, row_days in zip(rows, days, strict=True)
+        if row_days is None and awaits_delivery(OrderStatus(row.status))
+    ]
     if uncounted:
         # Say why some rows read "?", naming the year an administrator has to add.
         year = unknown_year_between(today, max(uncounted), calendar)
@@ -329,6 +339,7 @@ def _print_rows(
 
 
 def run_list(run: Invocation) -> int:
+    from followup_tui.domain.orders.lifecycle import OrderStatus, awaits_delivery
     from followup_tui.services.orders.queue import OrderWindow, QueueQuery, StoreState, store_state
     from followup_tui.store.identity import os_account
     from followup_tui.store.schema import HEAD_REVISION
@@ -361,7 +372,12 @@ def run_list(run: Invocation) -> int:
         reader.close()
     today = desk_today(settings.config)
     calendar = settings.calendar
-    days = [days_left(row.due_date, today, calendar) for row in rows]
+    days = [
+        days_left(row.due_date, today, calendar)
+        if awaits_delivery(OrderStatus(row.status))
+        else None
+        for row in rows
+    ]
     if run.json:
         print_json([_row_json(row, row_days) for row, row_days in zip(rows, days, strict=True)])
     else:

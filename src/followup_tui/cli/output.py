@@ -409,3 +409,10 @@ def print_detail(detail: OrderDetail, timezone: str) -> None:
             cell(change_summary(change)),
         )
     out.print(history)
+
+
+def say(message: str) -> None:
+    """A refusal or a failure on stderr, prefixed with the program's name, printable."""
+    import sys
+
+    print(f"followup: {printable(message, multiline=True)}", file=sys.stderr)

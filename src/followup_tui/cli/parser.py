@@ -29,6 +29,7 @@ from followup_tui.cli.parser_groups import (
     add_search,
     json_flag,
     leaf,
+    moment_text,
     positive_int,
 )
 from followup_tui.config import ORDER_STATUSES, SORT_COLUMNS, VIEW_STATUSES
@@ -261,7 +262,7 @@ def _add_reports(commands: Any) -> None:
     timeline = leaf(
         reports.add_parser, "timeline", "cli.help.report_timeline", "reports:run_report_timeline"
     )
-    timeline.add_argument("--as-of", metavar="T", help=t("cli.help.report_as_of"))
+    timeline.add_argument("--as-of", type=moment_text, metavar="T", help=t("cli.help.report_as_of"))
     timeline.add_argument(
         "--weeks", type=positive_int, default=2, metavar="N", help=t("cli.help.report_weeks")
     )
@@ -285,7 +286,9 @@ def _add_reports(commands: Any) -> None:
         "--from", dest="date_from", metavar="D", help=t("cli.help.complaint.from")
     )
     analysis.add_argument("--to", dest="date_to", metavar="D", help=t("cli.help.complaint.to"))
-    analysis.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.as_of"))
+    analysis.add_argument(
+        "--as-of", type=moment_text, metavar="T", help=t("cli.help.complaint.as_of")
+    )
     analysis.add_argument(
         "--format",
         choices=("text", "md", "json"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from followup_tui.i18n import LANGUAGES, t
@@ -24,6 +25,23 @@ def positive_int(raw: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(t("cli.error.positive", value=raw))
     return value
+
+
+def moment_text(raw: str) -> str:
+    """``--as-of yesterday`` is a usage error (exit 2), like any unreadable option.
+
+    Only the shape is checked here: a date or an ISO time. The handler reads it in the
+    desk's time zone, which argparse does not know yet.
+    """
+    text = raw.strip()
+    try:
+        if len(text) == 10:
+            date.fromisoformat(text)
+        else:
+            datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.complaint_error.not_a_time", value=raw)) from None
+    return raw
 
 
 def add_globals(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -106,7 +124,9 @@ def _add_complaint_entry(complaints: Any) -> None:
     listing.add_argument("--grade", metavar="G", help=t("cli.help.complaint.grade_filter"))
     listing.add_argument("--owner", metavar="O|me", help=t("cli.help.owner_filter"))
     listing.add_argument("--customer", metavar="C", help=t("cli.help.complaint.customer"))
-    listing.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.as_of"))
+    listing.add_argument(
+        "--as-of", type=moment_text, metavar="T", help=t("cli.help.complaint.as_of")
+    )
     json_flag(listing)
 
     show = leaf(complaints.add_parser, "show", "cli.help.complaint.show", "complaints:run_show")
@@ -178,7 +198,9 @@ def add_complaints(commands: Any) -> None:
     alerts = leaf(
         commands.add_parser, "alerts", "cli.help.complaint.alerts", "complaints:run_alerts"
     )
-    alerts.add_argument("--as-of", metavar="T", help=t("cli.help.complaint.alerts_as_of"))
+    alerts.add_argument(
+        "--as-of", type=moment_text, metavar="T", help=t("cli.help.complaint.alerts_as_of")
+    )
     json_flag(alerts)
 
 

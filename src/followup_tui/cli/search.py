@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from followup_tui.cli import EXIT_USAGE
 from followup_tui.cli.orders import open_for_read
 from followup_tui.cli.output import cell, console, date_text, print_json, table
-from followup_tui.desk_settings import Invocation
+from followup_tui.desk_settings import DeskSettings, Invocation
 from followup_tui.domain.orders.rules import parse_date
 from followup_tui.i18n import t
 
@@ -70,6 +71,19 @@ def _kind_title(kind: str) -> str:
     return kind if title.startswith("document_kind.") else title
 
 
+def _known_kind(settings: DeskSettings, kind: str) -> bool:
+    """Whether ``--kind`` names a kind of the desk's table; says which kinds there are
+    when not, since a mistyped kind would otherwise read "no document matches"."""
+    from followup_tui.cli.archive import desk_kinds
+    from followup_tui.cli.output import say
+
+    known = desk_kinds(settings).keys()
+    if kind in known:
+        return True
+    say(t("error.document_kind_unknown", value=kind, allowed=", ".join(known)))
+    return False
+
+
 def _filters(args: Any) -> dict[str, Any]:
     return {
         "kind": args.kind,
@@ -86,8 +100,11 @@ def run_search(run: Invocation) -> int:
     from followup_tui.services.archive.search import count_hits, search
 
     args = run.args
+    settings = run.settings()
+    if args.kind and not _known_kind(settings, args.kind):
+        return EXIT_USAGE
     filters = _filters(args)
-    ctx = open_for_read(run.settings())
+    ctx = open_for_read(settings)
     try:
         result = search(ctx, args.query, limit=args.limit, offset=args.offset, **filters)
         total = count_hits(ctx, args.query, **filters)
