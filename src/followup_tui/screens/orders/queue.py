@@ -21,7 +21,13 @@ from followup_tui.commands.complaint_commands import ComplaintCommands
 from followup_tui.commands.order_commands import OrderCommands
 from followup_tui.i18n import t
 from followup_tui.screens.orders.queue_actions import QueueActions
-from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.service_calls import (
+    call_service,
+    count_alarms,
+    desk,
+    desk_header,
+    run_in_background,
+)
 from followup_tui.services.orders.queue import (
     OrderWindow,
     QueueQuery,
@@ -298,9 +304,7 @@ class QueueScreen(QueueActions):
                 return  # a newer query replaced this one
             self.app.call_from_thread(self._counted, window, total)
 
-        self.run_worker(
-            count, thread=True, group="exact-count", exclusive=True, exit_on_error=False
-        )
+        run_in_background(self, count, group="exact-count")
 
     def _counted(self, window: OrderWindow, total: int) -> None:
         if self.table.source is window:
