@@ -45,14 +45,20 @@ class FixedClock:
 
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point the settings file and data folder into tmp_path, and speak English."""
+    """Point the settings file, the data folder and the error log into tmp_path, and
+    speak English. The error log's handler is taken down afterwards, so one test's
+    failures are never written into the next test's folder."""
     monkeypatch.setenv("FOLLOWUP_CONFIG", str(tmp_path / "home" / "config" / "config.toml"))
     monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "home" / "data"))
+    monkeypatch.setenv("FOLLOWUP_LOG_DIR", str(tmp_path / "home" / "log"))
     monkeypatch.delenv("FOLLOWUP_DB", raising=False)
     from followup_tui.i18n import use_language
 
     use_language("en")
     yield
+    from followup_tui.error_log import stop_error_log
+
+    stop_error_log()
 
 
 @pytest.fixture

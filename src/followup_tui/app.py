@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -50,12 +51,21 @@ class FollowupApp(App[int]):
         *,
         clock: Callable[[], datetime] = _system_clock,
         actor: str | None = None,
+        log_file: Path | None = None,
     ) -> None:
         super().__init__()
         translate_bindings(self)
         self.settings = settings
         self.clock = clock
         self._actor = actor
+        if log_file is None:
+            # The file the CLI set up from its environment, else the process's default.
+            from followup_tui.config import log_path
+            from followup_tui.error_log import current_error_log
+
+            log_file = current_error_log() or log_path()
+        #: Where unexpected failures are written (``report_failure``); the toast names it.
+        self.log_file = log_file
         self.reader = WindowReader(settings.location, read_only=settings.read_only)
         # A second connection for slow background reads (exact counts, header alarms),
         # so they never hold the table's connection while the clerk pages.
@@ -112,8 +122,10 @@ class FollowupApp(App[int]):
     # --- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from followup_tui.error_log import start_error_log
         from followup_tui.screens.orders.queue import QueueScreen
 
+        start_error_log(self.log_file)
         self.title = t("app.title")
         if self.settings.config.keymap:
             self.set_keymap(dict(self.settings.config.keymap))
@@ -122,13 +134,11 @@ class FollowupApp(App[int]):
     def warm_store(self) -> None:
         """Open the SQLAlchemy store in the background once the rows are up; on a
         clerk's desk, then start sweeping for breached complaints."""
+        from followup_tui.screens.shared.service_calls import run_in_background
+
         writable = not self.read_only
-        self.run_worker(
-            self._sweep_breaches if writable else self.store,
-            thread=True,
-            exclusive=True,
-            group="warm-store",
-            exit_on_error=False,
+        run_in_background(
+            self, self._sweep_breaches if writable else self.store, group="warm-store"
         )
         if writable and self._sweeps is None:
             self._sweeps = self.set_interval(
@@ -144,13 +154,9 @@ class FollowupApp(App[int]):
         the change log). A supervisor's read-only desk never sweeps: it cannot write,
         and leaves it to the clerks' desks and ``followup alerts``.
         """
-        self.run_worker(
-            self._sweep_breaches,
-            thread=True,
-            exclusive=True,
-            group="breach-sweep",
-            exit_on_error=False,
-        )
+        from followup_tui.screens.shared.service_calls import run_in_background
+
+        run_in_background(self, self._sweep_breaches, group="breach-sweep")
 
     def _sweep_breaches(self) -> None:
         from followup_tui.services.complaints.queue import escalate_breached
@@ -159,7 +165,11 @@ class FollowupApp(App[int]):
         try:
             escalate_breached(store, self.clock())
         except Exception as error:  # noqa: BLE001 - logged; the next sweep tries again
-            self.log.error(f"breach-sweep: {error!r}")
+            # No toast: a sweep that keeps failing would interrupt the clerk every few
+            # seconds for something the log and the next sweep take care of.
+            from followup_tui.error_log import log_unexpected
+
+            log_unexpected("breach-sweep", error)
 
     def on_unmount(self) -> None:
         self.reader.close()
@@ -200,7 +210,24 @@ class FollowupApp(App[int]):
 
         if isinstance(error, FollowupError):
             return explain(error)
-        return t("error.unexpected", detail=f"{type(error).__name__}: {error}")
+        return t(
+            "error.unexpected_logged",
+            detail=f"{type(error).__name__}: {error}",
+            log=str(self.log_file),
+        )
+
+    def report_failure(self, error: BaseException, where: str) -> str:
+        """Explain a failed worker or service call, writing it to the error log first
+        unless it is one of the project's own refusals: those say all there is to say in
+        the clerk's language, and a log full of "order is on hold" would bury the one
+        traceback a maintainer needs. Safe to call from a worker thread."""
+        from followup_tui.domain.errors import FollowupError
+
+        if not isinstance(error, FollowupError):
+            from followup_tui.error_log import log_unexpected
+
+            log_unexpected(where, error)
+        return self.explain_failure(error)
 
 
 def make_app(settings: DeskSettings, **options: Any) -> FollowupApp:

@@ -30,6 +30,7 @@ from followup_tui.i18n import LANGUAGES
 
 APP_NAME = "followup-tui"
 AUTO_LANGUAGE = "auto"
+LOG_FILE = "followup.log"
 
 ORDER_STATUSES: tuple[str, ...] = (
     "draft",
@@ -142,6 +143,17 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     if override:
         return Path(override).expanduser()
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def log_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The error log (``followup.log``): ``FOLLOWUP_LOG_DIR`` first, for the same reason
+    as ``config_path``, else the platform's user log folder."""
+    override = (os.environ if environ is None else environ).get("FOLLOWUP_LOG_DIR")
+    if override:
+        folder = Path(override).expanduser()
+    else:
+        folder = platformdirs.user_log_path(APP_NAME, appauthor=False)
+    return folder / LOG_FILE
 
 
 def default_store_path(environ: Mapping[str, str] | None = None) -> Path:

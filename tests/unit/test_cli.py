@@ -214,14 +214,17 @@ def test_locate_json_reports_without_creating_anything(
         "store_source",
         "store_exists",
         "language",
+        "log",
     }
     assert report["config"] == str(home / "config" / "config.toml")
+    assert report["log"] == str(home / "home" / "log" / "followup.log")
     assert report["config_exists"] is False
     assert report["store"] == str(home / "data" / "desk.db")
     assert report["store_source"] == "default"
     assert report["store_exists"] is False
     assert report["store_kind"] == "sqlite"
     assert not (home / "config").exists() and not (home / "data").exists()
+    assert not (home / "home" / "log").exists()
 
     code, out, _ = run(capsys, "--db", "postgresql://u:pw@host/desk", "locate", "--json")
     report = json.loads(out)
@@ -243,6 +246,62 @@ def test_locate_names_a_broken_settings_file_instead_of_failing(
     code, out, _ = run(capsys, "locate")
     assert code == 0
     assert "Settings problem" in out
+
+
+def test_locate_prints_the_error_log_and_follows_its_override(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOLLOWUP_LOG_DIR", str(home / "logs"))
+    code, out, _ = run(capsys, "locate")
+    assert code == 0
+    assert "Error log" in out
+    assert str(home / "logs" / "followup.log") in out
+    code, out, _ = run(capsys, "--lang", "zh_CN", "locate")
+    assert "错误日志" in out
+
+
+# ---------------------------------------------------------------- unexpected failures
+
+
+def test_an_unexpected_failure_is_logged_with_its_traceback_and_named_in_one_line(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followup_tui.cli import admin
+
+    def broken(_run: object) -> int:
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(admin, "run_locate", broken)
+    code, out, err = run(capsys, "locate")
+    log = home / "home" / "log" / "followup.log"
+    assert code == 1
+    assert out == ""
+    assert err.splitlines() == [
+        f"followup: Something went wrong (RuntimeError: boom); the details are in the log: {log}"
+    ]
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text
+    assert "RuntimeError: boom" in text
+    assert "cli.admin.run_locate" in text
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
+
+    code, _, err = run(capsys, "--lang", "zh_CN", "locate")
+    assert code == 1
+    assert err.startswith("followup: 出错了（RuntimeError: boom）") and str(log) in err
+    assert log.read_text(encoding="utf-8").count("RuntimeError: boom") == 2
+
+
+def test_refusals_and_store_failures_leave_no_log(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "db", "upgrade")
+    code, _, err = run(capsys, "order", "show", "PO-NOPE-1")
+    assert code == 1 and "Traceback" not in err
+    garbage = home / "garbage.db"
+    garbage.write_bytes(b"not a database " * 200)
+    code, _, _ = run(capsys, "--db", str(garbage), "order", "list")
+    assert code == 1
+    assert not (home / "home" / "log").exists()
 
 
 # ---------------------------------------------------------------- config

@@ -49,12 +49,12 @@ LAYERS: dict[str, Layer] = {
     "cli": layer(
         "argparse subcommands; prints with Rich, runs the desk through app",
         *("app", "render", "services", "demo", "store", "domain"),
-        *("desk_settings", "config", "i18n", "rich"),
+        *("desk_settings", "config", "error_log", "i18n", "rich"),
     ),  # never widgets, screens or commands: a script has no terminal UI
     "app": layer(
         "the Textual App: start-up, the store it holds, the breach sweep",
         *("commands", "screens", "widgets", "workflows", "render", "services", "store"),
-        *("domain", "desk_settings", "config", "i18n", "textual", "rich"),
+        *("domain", "desk_settings", "config", "error_log", "i18n", "textual", "rich"),
     ),  # never cli: the desk is started by the CLI, not the other way round
     # --- the desk (Textual) -------------------------------------------------------------
     "commands": layer(
@@ -65,7 +65,7 @@ LAYERS: dict[str, Layer] = {
     "screens": layer(
         "one screen per module, by area; call services in workers",
         *("widgets", "workflows", "render", "services", "demo", "domain", "i18n"),
-        *("textual", "rich"),
+        *("error_log", "textual", "rich"),
     ),  # never store: the store is reached through services (and the demo generator)
     "widgets": layer(
         "reusable Textual widgets; never touch the database",
@@ -105,6 +105,7 @@ LAYERS: dict[str, Layer] = {
         *("workflows", "domain", "i18n"),
     ),
     "i18n": layer("catalogs, t(), error explanations, names of keys", "domain"),
+    "error_log": layer("the rotating file unexpected failures leave their traceback in"),
 }
 
 #: Imports against the grain that are known and on their way out, by (importer, imported)

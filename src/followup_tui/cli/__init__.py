@@ -11,7 +11,9 @@ The exit status is part of the interface, because cron jobs and CI scripts branc
 
 Errors go to stderr as one sentence in the clerk's language, prefixed ``followup:``,
 never as a traceback: a clerk cannot act on a traceback, and a supervisor's SSH session
-should not be flooded with one because the server was restarting.
+should not be flooded with one because the server was restarting. An unexpected
+exception (a bug, not a refusal) is written with its traceback to the error log
+(``followup_tui.error_log``, set up only then) and the one line names that file.
 
 Only the standard library, the settings reader and ``store.location`` are imported at
 the top, and handlers are imported by name when their command runs, because the desk's
@@ -101,7 +103,11 @@ def _handler(name: str) -> Handler:
 
 def _open_desk(run: Invocation) -> int:
     """The Textual desk (``followup``) or its read-only twin (``followup watch``)."""
+    from followup_tui.config import log_path
+    from followup_tui.error_log import start_error_log
+
     settings = run.settings()
+    start_error_log(log_path(run.environ))  # the desk writes its failures there too
     try:
         from followup_tui.app import run_desk
     except ModuleNotFoundError as error:
@@ -135,12 +141,28 @@ def _run(argv: list[str], environ: Mapping[str, str]) -> int:
 
         _say(explain(error))
         return EXIT_FAILED
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - a store failure, else logged by _unexpected
         detail = _store_failure(error)
         if detail is None:
-            raise
+            return _unexpected(run, error)
         _say(t("error.store_unreachable", store=run.store_label(), detail=detail))
         return EXIT_FAILED
+
+
+def _unexpected(run: Invocation, error: Exception) -> int:
+    """A failure nobody planned for: the traceback goes to the error log, the user gets
+    one line naming the file (a script's log or a clerk's screen stays readable, and
+    the maintainer still gets the whole story)."""
+    from followup_tui.config import log_path
+    from followup_tui.error_log import log_unexpected, start_error_log
+
+    log = start_error_log(log_path(run.environ))
+    command = getattr(run.args, "handler", None) or "desk"
+    log_unexpected(f"cli.{str(command).replace(':', '.')}", error)
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    detail = f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
+    _say(t("cli.failure.unexpected", detail=detail, log=str(log)))
+    return EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

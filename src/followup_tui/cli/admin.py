@@ -10,7 +10,8 @@ JSON output (``--json``), stable keys:
     config (path), config_exists, config_error (null, or why the file does not load),
     data_dir, data_dir_exists, store (path, or URL without its password), store_kind
     ("sqlite" | "server"), store_source ("flag" | "env" | "config" | "default"),
-    store_exists (true/false for a file, null for a server), language
+    store_exists (true/false for a file, null for a server), language, log (the error
+    log's path; the file exists only once something went wrong)
 
 ``db upgrade``: before (null for a new store), after, changed (bool)
 
@@ -31,7 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 from followup_tui.cli.orders import missing_store
 from followup_tui.cli.output import cell, console, key_values, print_json
-from followup_tui.config import Config, ConfigError, data_dir, get_config_value, load_config
+from followup_tui.config import (
+    Config,
+    ConfigError,
+    data_dir,
+    get_config_value,
+    load_config,
+    log_path,
+)
 from followup_tui.desk_settings import (
     DeskSettings,
     Invocation,
@@ -81,6 +89,7 @@ def run_locate(run: Invocation) -> int:
     location = settings.location if settings is not None else parse_store(choice.value)
     store_exists = location.path.exists() if location.path is not None else None
     folder = data_dir(run.environ)
+    log = log_path(run.environ)
     report: dict[str, Any] = {
         "config": str(path),
         "config_exists": path.exists(),
@@ -92,6 +101,7 @@ def run_locate(run: Invocation) -> int:
         "store_source": choice.source,
         "store_exists": store_exists,
         "language": settings.language if settings is not None else None,
+        "log": str(log),
     }
     if run.json:
         print_json(report)
@@ -104,6 +114,7 @@ def run_locate(run: Invocation) -> int:
             f"{report['store']} ({_yes_no(store_exists)}; "
             f"{t('cli.locate.source.' + choice.source)})",
         ),
+        (t("cli.locate.log"), f"{log} ({_yes_no(log.exists())})"),
     ]
     if problem is not None:
         rows.append((t("cli.locate.config_error"), problem))

@@ -26,7 +26,13 @@ from followup_tui.domain.complaints.sla import Level
 from followup_tui.i18n import current_language, t
 from followup_tui.screens.complaints.case_actions import ComplaintActions
 from followup_tui.screens.shared.prompt import ChoiceScreen
-from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.service_calls import (
+    call_service,
+    count_alarms,
+    desk,
+    desk_header,
+    run_in_background,
+)
 from followup_tui.screens.shared.workflows import workflow_bindings
 from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
 from followup_tui.widgets.binding_text import translate_bindings
@@ -168,9 +174,7 @@ class ComplaintQueueScreen(ComplaintActions):
             triage = arrange(cases, clock())
             self.app.call_from_thread(self._arranged, triage)
 
-        self.run_worker(
-            resort, thread=True, group="complaints-sort", exclusive=True, exit_on_error=False
-        )
+        run_in_background(self, resort, group="complaints-sort")
 
     def _arranged(self, triage: Triage) -> None:
         self.triage = triage

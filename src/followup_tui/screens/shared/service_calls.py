@@ -2,8 +2,15 @@
 
 Every service call runs in a thread worker; its result (or its refusal) comes back to
 the UI thread as a callback. A ``FollowupError`` becomes a notification in the clerk's
-language; anything else is reported the same way with its type, and logged, so no
+language; anything else is written with its traceback to the error log
+(``followup_tui.error_log``) and reported with its type and the log's path, so no
 traceback ever reaches the clerk's screen and nothing fails silently.
+
+Every worker of the desk starts here, in ``call_service`` or ``run_in_background``:
+both catch what their work raises, because a worker started with
+``exit_on_error=False`` otherwise drops its exception without a word, and Textual's
+``Worker.StateChanged`` does not bubble, so the app cannot catch it in one handler. A
+test checks that no module outside this one calls ``run_worker``.
 """
 
 from __future__ import annotations
@@ -11,11 +18,13 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from followup_tui.app import FollowupApp
     from followup_tui.services.context import StoreContext
     from followup_tui.widgets.desk_header import DeskHeader
@@ -74,7 +83,32 @@ def count_alarms(screen: Screen[Any]) -> None:
             return  # stopped by a newer count; the next poll counts again
         app.call_from_thread(show, late, soon)
 
-    screen.run_worker(count, thread=True, group="counts", exclusive=True, exit_on_error=False)
+    run_in_background(screen, count, group="counts")
+
+
+def run_in_background(node: DOMNode, work: Callable[[], object], *, group: str) -> None:
+    """Run ``work()`` in a thread worker that cannot lose an exception.
+
+    For work no clerk is waiting on (counts, re-sorting, warming the store): it hands
+    its own results back with ``call_from_thread``. If it fails, the failure is reported
+    as a failed service call is (``report_failure``: logged unless it is a refusal, and
+    a toast). Calls in the same group replace each other (a newer one wins).
+    """
+    app = node.app
+    if not _is_desk(app):
+        raise TypeError("this worker belongs to the followup desk")
+    context = contextvars.copy_context()  # so that ``t`` speaks the desk's language
+
+    def job() -> None:
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - logged and shown by report_failure
+            if app.is_running:  # else the desk is closing under it (see _show)
+                _show(app, app.report_failure(error, group))
+
+    node.run_worker(
+        partial(context.run, job), thread=True, group=group, exclusive=True, exit_on_error=False
+    )
 
 
 def call_service(
@@ -86,7 +120,11 @@ def call_service(
     group: str = "service",
 ) -> None:
     """Run ``work(store)`` in a thread; hand its result or its refusal back on the UI
-    thread. Calls in the same group replace each other (a newer one wins)."""
+    thread. Calls in the same group replace each other (a newer one wins).
+
+    A failure of ``on_done`` itself (it runs on the UI thread but raises here, through
+    ``call_from_thread``) is reported like a failure of ``work``.
+    """
     app = desk(screen)
     # Thread workers start with an empty context: without this copy ``t`` would speak
     # the fallback language in the worker and in the callbacks it hands back.
@@ -95,16 +133,43 @@ def call_service(
     def job() -> None:
         try:
             result = work(app.store())
-        except Exception as error:  # noqa: BLE001 - reported to the clerk below, not swallowed
-            message = app.explain_failure(error)
-            app.log.error(f"{group}: {error!r}")
+        except Exception as error:  # noqa: BLE001 - logged and shown by report_failure
+            if not app.is_running:  # the desk is closing under it (see _show)
+                return
+            message = app.report_failure(error, group)
             if on_error is not None:
                 app.call_from_thread(on_error, error, message)
             else:
-                app.call_from_thread(app.notify, message, severity="error", timeout=8)
+                _show(app, message)
             return
-        app.call_from_thread(on_done, result)
+        try:
+            app.call_from_thread(on_done, result)
+        except Exception as error:  # noqa: BLE001 - logged and shown by report_failure
+            if app.is_running:
+                _show(app, app.report_failure(error, group))
 
     screen.run_worker(
         partial(context.run, job), thread=True, group=group, exclusive=True, exit_on_error=False
     )
+
+
+def _is_desk(app: object) -> TypeGuard[FollowupApp]:
+    from followup_tui.app import FollowupApp
+
+    return isinstance(app, FollowupApp)
+
+
+def _show(app: FollowupApp, message: str) -> None:
+    """The failure toast, from a worker thread. The message quotes the exception and a
+    path, never markup.
+
+    Once the desk is closing (``is_running`` turns false before the screens and the
+    readers are closed), a worker still running fails because the loop, the reader or
+    the store went away under it; that is the clerk quitting, not a fault, so such
+    failures are neither logged nor shown (there is nowhere left to show them)."""
+    if not app.is_running:
+        return
+    try:
+        app.call_from_thread(app.notify, message, severity="error", timeout=8, markup=False)
+    except RuntimeError:
+        return  # the app stopped between the check and the call: nothing left to show on
