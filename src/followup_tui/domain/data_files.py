@@ -16,6 +16,7 @@ the top of the repository lists the files.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -56,6 +57,13 @@ class DataFileErrors:
         return FollowupError(
             self.invalid_key, field=entry, file=source, entry=entry, value=shown(value)
         )
+
+    def parse(self, text: str, source: str) -> dict[str, object]:
+        """The file's TOML, or the refusal that names the file and the line at fault."""
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise self.invalid(source, "toml", error) from None
 
     def reject_unknown(
         self, table: Mapping[str, object], allowed: frozenset[str], source: str, prefix: str

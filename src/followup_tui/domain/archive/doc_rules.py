@@ -15,7 +15,6 @@ Pure: reading the file is the only I/O.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,10 +143,7 @@ def load_document_rules(path: Path | None = None) -> DocumentRules:
 
 def document_rules_from_text(text: str, source: str) -> DocumentRules:
     """Parse and check a rules file's TOML text; ``source`` names it in every refusal."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise invalid(source, "toml", error) from None
+    data = _ERRORS.parse(text, source)
     return document_rules_from_mapping(data, source)
 
 

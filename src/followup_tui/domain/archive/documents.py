@@ -16,7 +16,6 @@ Pure: reading the two files is the only I/O.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,10 +183,7 @@ def _with_fallback(kinds: DocumentKinds, source: str) -> DocumentKinds:
 
 def kinds_from_text(text: str, source: str) -> tuple[DocumentKindSpec, ...]:
     """Parse and check one kinds file; ``source`` names it in every refusal."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise invalid(source, "toml", error) from None
+    data = _ERRORS.parse(text, source)
     return kinds_from_mapping(data, source)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -273,10 +272,7 @@ def load_policy(path: Path | None = None) -> SlaPolicy:
 
 def policy_from_text(text: str, source: str) -> SlaPolicy:
     """Parse and check a policy's TOML text; ``source`` names it in every refusal."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise invalid(source, "toml", error) from None
+    data = _ERRORS.parse(text, source)
     return policy_from_mapping(data, source)
 
 

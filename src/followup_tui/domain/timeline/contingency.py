@@ -16,7 +16,6 @@ day the exception was recorded and the desk's calendar as parameters.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -149,10 +148,7 @@ def load_contingency(path: Path | None = None) -> ContingencyLibrary:
 
 def contingency_from_text(text: str, source: str) -> ContingencyLibrary:
     """Parse and check a library's TOML text; ``source`` names it in every refusal."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise invalid(source, "toml", error) from None
+    data = _ERRORS.parse(text, source)
     return contingency_from_mapping(data, source)
 
 
