@@ -11,6 +11,7 @@ so it imports nothing heavy (tomli_w only when a file is written).
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import os
 import tempfile
@@ -287,9 +288,11 @@ def _check_keymap_against_workflows(keymap: Mapping[str, str]) -> None:
     known = workflow_ids()
     for binding in keymap:
         if binding not in known:
+            close = difflib.get_close_matches(binding, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
             raise ConfigError(
                 f"keymap.{binding}",
-                "is not a workflow id; the ids are: " + ", ".join(known),
+                f"is not a workflow id{hint}; the ids are: " + ", ".join(known),
             )
     for clash in key_clashes(keymap):
         changed = clash.second if clash.second in keymap else clash.first

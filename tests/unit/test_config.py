@@ -468,7 +468,7 @@ def test_a_misspelt_keymap_id_names_the_key_and_lists_the_ids(path: Path) -> Non
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert caught.value.key == "keymap.orders.holdd"
-    assert "orders.hold" in caught.value.detail
+    assert "did you mean orders.hold?" in caught.value.detail
     assert "timeline.later" in caught.value.detail
 
 
