@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -208,11 +208,28 @@ def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> BundleCon
 # -- rendering --------------------------------------------------------------------------
 
 
+def iso_duration(span: timedelta) -> str:
+    """``PT1H30M5S``: a span as ISO 8601 text, in whole seconds, ``-`` before a negative
+    one. Days are written as hours, since a business clock's span (the time a paused
+    clock had left) is working time, not calendar days."""
+    seconds = round(span.total_seconds())
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    parts.append(f"{seconds}S" if seconds or not (hours or minutes) else "")
+    return f"{sign}PT{''.join(parts)}"
+
+
 def json_value(value: object) -> object:
-    """``json.dumps``'s ``default`` for the bundle's data: dates as ISO text, decimals
-    as text (never a float), sets and tuples as lists, dataclasses as objects."""
+    """``json.dumps``'s ``default`` for the bundle's data: dates as ISO text, spans as
+    ISO 8601 durations (a paused clock's time left), decimals as text (never a float),
+    sets and tuples as lists, dataclasses as objects. Anything else is a ``TypeError``,
+    so a new kind of value in a view fails a test here rather than writing a guess."""
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return iso_duration(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, frozenset | set | tuple):
