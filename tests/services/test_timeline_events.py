@@ -150,3 +150,20 @@ def test_a_bad_shipment_names_its_field_and_saves_nothing(
     assert field in {problem.field for problem in refused.value.problems}
     with store_ctx.read() as session:
         assert session.scalar(select(func.count()).select_from(Shipment)) == 0
+
+
+def test_booking_a_shipment_is_part_of_the_orders_history(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    order_id = confirmed(store_ctx, make_draft)
+    before = {change.id for change in get_order(store_ctx, order_id).changes}
+    add_shipment(
+        store_ctx, order_id, carrier="中远海运", mode="sea", tracking_no="COSU123", lines={1: "500"}
+    )
+    booked = [c for c in get_order(store_ctx, order_id).changes if c.id not in before]
+    assert [(c.entity, c.action) for c in booked] == [
+        ("shipment", "insert"),
+        ("shipment_line", "insert"),
+    ]
+    assert booked[0].diff["carrier"] == [None, "中远海运"]
+    assert booked[1].diff["quantity"] == [None, "500"]

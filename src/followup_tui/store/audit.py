@@ -2,7 +2,9 @@
 
 Writing it from the session rather than from each service means no workflow can forget
 it: any insert, update or delete of an ``Audited`` model leaves a row with the field-level
-diff (``{"field": [old, new]}``), the actor and the time.
+diff (``{"field": [old, new]}``), the actor, the time and the order the row belongs to,
+so booking a shipment or filing a document is part of the order's history like an edit
+of its header.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from typing import Any
 from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from followup_tui.store.models import Audited, ChangeLog
+from followup_tui.store.models import (
+    Audited,
+    ChangeLog,
+    Complaint,
+    ComplaintPause,
+    Order,
+    Shipment,
+    ShipmentLine,
+)
 
 _SKIPPED_FIELDS = frozenset({"version", "updated_at", "name_folded", "order_no_rev"})
 
@@ -67,6 +77,23 @@ def _flushed_deletes(session: Session, context: UOWTransaction) -> list[object]:
     return found
 
 
+def _order_of(session: Session, obj: Audited) -> int | None:
+    """The order ``obj`` belongs to: the order itself, the ``order_id`` of a row that
+    carries one, the parent's for a shipment line or a complaint pause; ``None`` for
+    customers, products, suppliers and a document filed without an order."""
+    if isinstance(obj, Order):
+        return int(obj.id)
+    parent: Shipment | Complaint | None = None
+    with session.no_autoflush:
+        if isinstance(obj, ShipmentLine):
+            parent = session.get(Shipment, obj.shipment_id)
+        elif isinstance(obj, ComplaintPause):
+            parent = session.get(Complaint, obj.complaint_id)
+    owner = parent if parent is not None else obj
+    value = getattr(owner, "order_id", None)
+    return int(value) if isinstance(value, int) else None
+
+
 def write_change_log(session: Session, context: UOWTransaction) -> None:
     """after_flush hook: collect diffs of audited objects and insert the log rows."""
     actor = str(session.info.get("actor", "?"))
@@ -95,6 +122,7 @@ def write_change_log(session: Session, context: UOWTransaction) -> None:
                     "entity_id": int(obj.id),  # type: ignore[attr-defined]
                     "action": mode,
                     "diff": json.dumps(diff, ensure_ascii=False, sort_keys=True),
+                    "order_id": _order_of(session, obj),
                 }
             )
     if rows:

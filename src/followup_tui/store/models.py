@@ -325,10 +325,20 @@ class OrderException(Audited, Base):
 
 
 class ChangeLog(Base):
-    """Append-only audit trail, written in the same transaction as the change itself."""
+    """Append-only audit trail, written in the same transaction as the change itself.
+
+    ``order_id`` is the order the changed row belongs to (the order itself, its lines,
+    notes, shipments, milestones, exceptions, documents, waivers, complaints and their
+    pauses), so an order's history is one indexed read that also finds rows deleted
+    since, such as a line dropped from the order. No foreign key: the log outlives
+    what it describes.
+    """
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "id"),)
+    __table_args__ = (
+        Index("ix_change_log_entity", "entity", "entity_id", "id"),
+        Index("ix_change_log_order_id", "order_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -337,6 +347,7 @@ class ChangeLog(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))
     diff: Mapped[str] = mapped_column(Text, default="{}")
+    order_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Complaint(Audited, Base):

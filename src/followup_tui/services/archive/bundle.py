@@ -31,7 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.archive.doc_rules import DocumentRules
@@ -42,9 +42,9 @@ from followup_tui.services.complaints.queue import complaint_detail_in
 from followup_tui.services.complaints.views import ComplaintDetail
 from followup_tui.services.orders.entry import get_order, load_order
 from followup_tui.services.orders.views import ChangeView, OrderDetail
-from followup_tui.store.archive_models import Document, DocumentWaiver
+from followup_tui.store.archive_models import Document
 from followup_tui.store.attachments import attachment_root, blob_path
-from followup_tui.store.models import ChangeLog, Complaint, Milestone
+from followup_tui.store.models import Complaint, Milestone
 from followup_tui.store.unit_of_work import StoreContext
 
 _UNSAFE_NAME = str.maketrans({char: "_" for char in '/\\:*?"<>|'})
@@ -132,33 +132,6 @@ def _documents(
     return tuple(documents), sources
 
 
-def _history(
-    session: Session, base: Sequence[ChangeView], related: Mapping[str, Sequence[int]]
-) -> tuple[ChangeView, ...]:
-    """The order's own history (header, lines, notes) plus its documents', waivers' and
-    complaints', in the order they happened."""
-    conditions = [
-        (ChangeLog.entity == entity) & ChangeLog.entity_id.in_(ids)
-        for entity, ids in related.items()
-        if ids
-    ]
-    extra: list[ChangeView] = []
-    if conditions:
-        extra = [
-            ChangeView(
-                row.id,
-                row.at,
-                row.actor,
-                row.entity,
-                row.entity_id,
-                row.action,
-                json.loads(row.diff),
-            )
-            for row in session.scalars(select(ChangeLog).where(or_(*conditions)))
-        ]
-    return tuple(sorted([*base, *extra], key=lambda change: change.id))
-
-
 def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> BundleContents:
     detail = get_order(ctx, order_id)  # refuses an unknown order before anything is written
     root = attachment_root(ctx.location)
@@ -166,23 +139,11 @@ def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> BundleCon
         order = load_order(session, order_id)
         checklist = checklist_in(session, order, rules)
         documents, sources = _documents(session, order_id, root)
-        waivers = session.scalars(
-            select(DocumentWaiver.id).where(DocumentWaiver.order_id == order_id)
-        ).all()
         complaints = tuple(
             complaint_detail_in(session, row)
             for row in session.scalars(
                 select(Complaint).where(Complaint.order_id == order_id).order_by(Complaint.id)
             )
-        )
-        history = _history(
-            session,
-            detail.changes,
-            {
-                "document": [document.id for document in documents],
-                "document_waiver": list(waivers),
-                "complaint": [complaint.row.id for complaint in complaints],
-            },
         )
         # Straight from the table, not the Gantt's reader: that one shows open orders
         # only, and an audit is usually about a closed one.
@@ -197,7 +158,7 @@ def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> BundleCon
         checklist,
         documents,
         sources,
-        history,
+        detail.changes,
         milestones,
         complaints,
         made_at=ctx.now(),

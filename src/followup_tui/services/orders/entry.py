@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.errors import FollowupError, StaleEditError
@@ -294,15 +294,13 @@ def draft_from_order(detail: OrderDetail) -> OrderDraft:
     )
 
 
-def _changes(
-    session: Session, order: Order, line_ids: Sequence[int], note_ids: Sequence[int]
-) -> tuple[ChangeView, ...]:
-    conditions = [(ChangeLog.entity == "order") & (ChangeLog.entity_id == order.id)]
-    if line_ids:
-        conditions.append((ChangeLog.entity == "order_line") & ChangeLog.entity_id.in_(line_ids))
-    if note_ids:
-        conditions.append((ChangeLog.entity == "note") & ChangeLog.entity_id.in_(note_ids))
-    rows = session.scalars(select(ChangeLog).where(or_(*conditions)).order_by(ChangeLog.id))
+def order_changes(session: Session, order_id: int) -> tuple[ChangeView, ...]:
+    """Everything the change log says about one order, oldest first: its header, lines,
+    notes, shipments, plan, exceptions, documents, waivers and complaints, including
+    rows deleted since (the log keeps the order of each row, ``store/audit.py``)."""
+    rows = session.scalars(
+        select(ChangeLog).where(ChangeLog.order_id == order_id).order_by(ChangeLog.id)
+    )
     return tuple(
         ChangeView(
             id=row.id,
@@ -318,7 +316,7 @@ def _changes(
 
 
 def get_order(ctx: StoreContext, order_id: int) -> OrderDetail:
-    """Header, lines, notes (newest first) and the full change history of one order."""
+    """Header, lines, notes (newest first) and the whole change history of one order."""
     with ctx.read() as session:
         order = load_order(session, order_id)
         lines = tuple(line_view(line) for line in order.lines)
@@ -331,8 +329,7 @@ def get_order(ctx: StoreContext, order_id: int) -> OrderDetail:
             NoteView(id=n.id, kind=n.kind, body=n.body, author=n.author, created_at=n.created_at)
             for n in notes
         )
-        changes = _changes(session, order, [line.id for line in lines], [n.id for n in notes])
-        return OrderDetail(order_view(order), lines, note_views, changes)
+        return OrderDetail(order_view(order), lines, note_views, order_changes(session, order.id))
 
 
 def next_order_no(ctx: StoreContext, today: date) -> str:
