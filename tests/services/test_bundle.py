@@ -152,3 +152,27 @@ def test_an_unknown_order_is_refused_before_anything_is_written(
     with pytest.raises(FollowupError):
         audit_bundle(store_ctx, 9999, tmp_path, index=audit_index)
     assert list(tmp_path.glob("*.zip")) == [] and list(tmp_path.glob(".bundle-*")) == []
+
+
+def test_the_index_tells_the_history_as_the_desk_does(
+    store_ctx: StoreContext, make_draft: MakeDraft, tmp_path: Path
+) -> None:
+    """Labelled fields, old → new, the shipment's booking, and desk time (the store's
+    clock stands at 01:30 UTC, 09:30 in Shanghai), never the raw diff in UTC."""
+    from followup_tui.services.timeline.events import add_shipment
+
+    order_id, _order_no, _files = shipped_order(store_ctx, make_draft, tmp_path)
+    add_shipment(store_ctx, order_id, carrier="中远海运", mode="sea", tracking_no="COSU123")
+    dest = tmp_path / "out"
+    dest.mkdir()
+    path = audit_bundle(store_ctx, order_id, dest, index=audit_index)
+    with zipfile.ZipFile(path) as archive:
+        index = archive.read("index.txt").decode("utf-8")
+    history = index.split("Change history\n", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert "2026-03-02 09:30  tester  shipment created" in history
+    assert "    Carrier: 中远海运" in history
+    assert "    Tracking no.: COSU123" in history
+    assert "    Status: packed → shipped" in history
+    assert "2026-03-02 09:30  tester  document waiver created" in history
+    assert not any('": [' in line or "+00:00" in line for line in history)
+    assert "times are Asia/Shanghai time" in index

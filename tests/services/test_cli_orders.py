@@ -110,7 +110,7 @@ def test_add_list_show_confirm_advance_note(home: Path, capsys: pytest.CaptureFi
 
     detail = ok_json(capsys, "order", "show", order_no.lower())  # typed in lower case
     assert isinstance(detail, dict)
-    assert set(detail) == {"order", "lines", "notes", "changes"}
+    assert set(detail) == {"order", "lines", "shipments", "notes", "changes"}
     assert [line["product"] for line in detail["lines"]] == ["Cable set K2", "外壳 B7"]
     assert detail["lines"][1]["unit_price"] == "3.2"
     assert detail["changes"][0]["entity"] == "order"

@@ -282,3 +282,27 @@ def test_confirm_with_a_template_plans_from_it(
     assert template == "export-air"
     expected = [stage.key for stage in load_template("export-air").stages]
     assert sorted(bar.key for bar in timeline.milestones) == sorted(expected)
+
+
+def test_order_show_lists_the_shipments_and_their_booking(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_no = two_lines(capsys)
+    booked = ok_json(
+        capsys, "order", "ship", order_no, "--carrier", "COSCO", "--mode", "sea",
+        "--tracking", "BL-1", "--etd", "2026-12-01", "--line", "1=1,200",
+    )  # fmt: skip
+    detail = ok_json(capsys, "order", "show", order_no)
+    assert detail["shipments"] == [booked]
+    traces = [c for c in detail["changes"] if c["entity"] in ("shipment", "shipment_line")]
+    assert [(c["entity"], c["action"]) for c in traces] == [
+        ("shipment", "insert"),
+        ("shipment_line", "insert"),
+    ]
+    assert traces[0]["diff"]["tracking_no"] == [None, "BL-1"]
+
+    code, out, _ = run(capsys, "order", "show", order_no)
+    assert code == 0
+    assert "Shipments" in out and "COSCO" in out and "1×1200" in out
+    assert "shipment created" in out and "Tracking no.: BL-1" in out
+    assert "shipment line created" in out and "Quantity: 1200" in out

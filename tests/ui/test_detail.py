@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from followup_tui.screens.orders.detail import OrderDetailScreen
 from followup_tui.screens.orders.form import OrderFormScreen
@@ -35,6 +35,11 @@ def cells(table: DataTable[Any]) -> list[list[str]]:
         [str(cell.plain if hasattr(cell, "plain") else cell) for cell in table.get_row_at(y)]
         for y in range(table.row_count)
     ]
+
+
+def history(screen: Any) -> list[str]:
+    """The history section as its lines: a heading per change, its fields indented."""
+    return str(screen.query_one("#detail-history", Static).content).splitlines()
 
 
 async def open_detail(pilot: Pilot[Any], order_no: str) -> OrderDetailScreen:
@@ -68,15 +73,16 @@ def test_detail_shows_lines_notes_and_history(desk: Desk) -> None:
         assert text.index(NOTE_INTERNAL) < text.index(NOTE_CALL)
         assert "2026-11-26 14:30  internal  李娜" in text
         assert "2026-11-26 14:30  call  tester" in text
-        history = cells(screen.query_one("#detail-history", DataTable))
-        assert history[0][:3] == ["2026-11-26 14:30", LINA, "note created"]
-        when_who_what = [(row[0], row[1], row[2]) for row in history]
-        assert ("2026-11-25 11:15", "tester", "order changed") in when_who_what
-        assert ("2026-11-20 10:00", "tester", "order created") in when_who_what
-        advanced = next(row for row in history if row[2] == "order changed")
-        assert "status: confirmed → materials" in advanced[3]
-        created = next(row for row in history if row[2] == "order line created")
-        assert "product: 外壳 B7 (黑)" in created[3]
+        shown = history(screen)
+        # Newest first, in desk time: when, who, what; then each field, labelled.
+        assert shown[0] == f"2026-11-26 14:30  {LINA}  note created"
+        assert "2026-11-25 11:15  tester  order changed" in shown
+        assert "2026-11-20 10:00  tester  order created" in shown
+        advanced = shown.index("2026-11-25 11:15  tester  order changed")
+        assert "    Status: confirmed → materials" in shown[advanced + 1 :]
+        created = next(i for i, line in enumerate(shown) if line.endswith("order line created"))
+        assert "    Product: 外壳 B7 (黑)" in shown[created + 1 :]
+        assert not any("status_rank" in line or "_id:" in line for line in shown)
 
     desk.run(body)
 
@@ -105,8 +111,7 @@ def test_edit_from_the_detail_reloads_it(desk: Desk) -> None:
         await press(pilot, "ctrl+s")
         assert app.screen is screen
         assert "Customer PO: CPO-VIA-DETAIL" in screen_text(app)
-        history = cells(screen.query_one("#detail-history", DataTable))
-        assert "customer_po: CPO-001 → CPO-VIA-DETAIL" in " ".join(row[3] for row in history)
+        assert "    Customer PO: CPO-001 → CPO-VIA-DETAIL" in history(screen)
 
     desk.run(body)
     assert desk.detail(FIRST).order.customer_po == "CPO-VIA-DETAIL"
@@ -131,7 +136,33 @@ def test_detail_speaks_chinese(desk: Desk) -> None:
         assert f"‼ {late_count()} 已延误" in text.splitlines()[0]
         assert "[备料]" in text
         assert "客户 PO: CPO-001" in text
-        history = cells(pilot.app.screen.query_one("#detail-history", DataTable))
-        assert history[0][2] == "记录 新建"
+        shown = history(pilot.app.screen)
+        assert shown[0].endswith("记录 新建")
+        assert "    状态: 已确认 → 备料" in shown
+
+    desk.run(body)
+
+
+def test_a_booked_shipment_is_in_the_history_whole(desk: Desk) -> None:
+    """Booking a shipment shows in the order's history like any edit, every field
+    labelled and whole, in desk time, however long the carrier's name is."""
+    from followup_tui.services.timeline.events import add_shipment
+
+    carrier = "中远海运集装箱运输有限公司上海分公司（华东区整柜与拼箱业务部）"
+    order_id = desk.detail(FIRST).order.id
+    add_shipment(desk.store(), order_id, carrier=carrier, mode="sea", tracking_no="COSU123")
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_detail(pilot, FIRST)
+        shown = history(screen)
+        assert shown[0].endswith("tester  shipment line created")
+        assert shown[1] == "    Quantity: 800"
+        booked = next(i for i, line in enumerate(shown) if line.endswith("shipment created"))
+        assert shown[booked : booked + 4] == [
+            "2026-11-27 10:00  tester  shipment created",
+            f"    Carrier: {carrier}",
+            "    Mode: sea",
+            "    Tracking no.: COSU123",
+        ]
 
     desk.run(body)

@@ -106,8 +106,8 @@ class TestOrderDetail:
         """You should see PO-2026-00001 of 深圳市华强电子有限公司 [materials] with its
         header fields, one line (外壳 B7 (黑), ABS, 800 pcs), two notes (李娜's
         "[red]urgent[/] ask the factory" shown literally, then tester's call), and
-        the change history, newest first, with times, who (tester, 李娜) and what
-        changed (status: confirmed → materials)."""
+        the change history, newest first: the time, who and what on one line (李娜
+        note created), then each field labelled on its own line (Author, Note, Kind)."""
 
         async def steps(pilot: Pilot[Any]) -> None:
             await move_to(pilot, "PO-2026-00001")

@@ -29,9 +29,14 @@ JSON output (``--json``), stable keys:
              created_at, updated_at (ISO, UTC), version
     lines:   [{id, line_no, product, spec, quantity, unit, unit_price, currency,
               requested_date, confirmed_date}]
+    shipments: [{id, order_no, carrier, mode, tracking_no, etd, eta,
+              lines: [{line_no, quantity}]}], as ``order ship`` prints them, booked order
     notes:   [{id, kind, body, author, created_at}], newest first
-    changes: [{id, at, actor, entity (order|order_line|note), entity_id,
-              action (insert|update|delete), diff: {field: [old, new]}}], oldest first
+    changes: [{id, at, actor, entity, entity_id, action (insert|update|delete),
+              diff: {field: [old, new]}}], oldest first: every change-log row of the
+              order (entity order, order_line, note, shipment, shipment_line,
+              milestone, milestone_link, exception, document, document_waiver,
+              complaint, complaint_pause), raw values, instants in UTC
 
 ``order add`` and the moves (confirm, advance, hold, resume, cancel, assign) print the
 ``order`` object above; ``order note`` prints the note object; ``order ship`` is in
@@ -390,25 +395,30 @@ def run_list(run: Invocation) -> int:
 
 def run_show(run: Invocation) -> int:
     from followup_tui.cli.output import change_json, print_detail
+    from followup_tui.cli.shipments import shipment_json
     from followup_tui.services.orders.entry import find_order_id, get_order
+    from followup_tui.services.timeline.events import list_shipments
 
     settings = run.settings()
     ctx = open_for_read(settings)
     try:
         detail = get_order(ctx, find_order_id(ctx, run.args.order_no))
+        shipments = list_shipments(ctx, detail.order.id)
     finally:
         ctx.dispose()
     if run.json:
+        order_no = detail.order.order_no
         print_json(
             {
                 "order": order_json(detail.order),
                 "lines": [line_json(line) for line in detail.lines],
+                "shipments": [shipment_json(view, order_no) for view in shipments],
                 "notes": [note_json(note) for note in detail.notes],
                 "changes": [change_json(change) for change in detail.changes],
             }
         )
     else:
-        print_detail(detail, settings.config.timezone)
+        print_detail(detail, settings.config.timezone, shipments)
     return 0
 
 

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from followup_tui.domain.text import find_control_character
 from followup_tui.i18n import t
-from followup_tui.i18n.errors import field_label
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
         OrderDetail,
         OrderView,
     )
+    from followup_tui.services.timeline.views import ShipmentView
 
 Justify = Literal["left", "right", "center"]
 
@@ -286,43 +286,11 @@ def change_json(change: ChangeView) -> dict[str, Any]:
 
 # --- order show, for people -------------------------------------------------------------
 
-#: Columns the change history leaves out of its text form: bookkeeping a clerk never typed
-#: (``--json`` keeps them all).
-_HIDDEN_DIFF_SUFFIXES = ("_rank", "_id", "_initials", "_folded")
-DIFF_VALUE_WIDTH = 30
-
-
-def _diff_value(value: Any) -> str:
-    text = "—" if value in (None, "") else str(jsonable(value))
-    if len(text) > DIFF_VALUE_WIDTH:
-        text = text[: DIFF_VALUE_WIDTH - 1] + "…"
-    return text
-
-
-def change_summary(change: ChangeView) -> str:
-    """``Status: draft → confirmed; Confirmed date: — → 2026-02-01`` for an update; a
-    count of the fields for an insert (the whole row would drown the history)."""
-    shown = {
-        name: values
-        for name, values in change.diff.items()
-        if not name.endswith(_HIDDEN_DIFF_SUFFIXES)
-    }
-    if change.action != "update":
-        return t("cli.show.fields", count=len(shown))
-    parts = []
-    for name, values in shown.items():
-        old, new = [*values, None, None][:2]
-        if name == "status":
-            old = t(f"status.{old}") if old else old
-            new = t(f"status.{new}") if new else new
-        parts.append(f"{field_label(name)}: {_diff_value(old)} → {_diff_value(new)}")
-    return "; ".join(parts)
-
 
 def _local(moment: datetime, timezone: str) -> str:
-    from zoneinfo import ZoneInfo
+    from followup_tui.render.change_history import local_time
 
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    return local_time(moment, timezone)
 
 
 def _header(view: OrderView) -> list[tuple[str, str]]:
@@ -350,9 +318,40 @@ def _header(view: OrderView) -> list[tuple[str, str]]:
     return rows
 
 
-def print_detail(detail: OrderDetail, timezone: str) -> None:
-    """``order show`` for a person: header, lines, notes (newest first), history."""
+def _shipments_table(shipments: Sequence[ShipmentView]) -> Table:
+    """The order's shipments, booked order: carrier, mode, tracking no., ETD, ETA and
+    line × quantity of each."""
+    shown = table(
+        [
+            (t("field.carrier"), "left"),
+            (t("field.mode"), "left"),
+            (t("field.tracking_no"), "left"),
+            (t("field.etd"), "left"),
+            (t("field.eta"), "left"),
+            (t("field.lines"), "left"),
+        ],
+        title=t("shipment.section"),
+    )
+    for view in shipments:
+        shown.add_row(
+            cell(view.carrier),
+            cell(t(f"ship_mode.{view.mode}")),
+            cell(view.tracking_no or "—"),
+            cell(date_text(view.etd)),
+            cell(date_text(view.eta)),
+            cell(", ".join(f"{line_no}×{quantity}" for line_no, quantity in view.lines)),
+        )
+    return shown
+
+
+def print_detail(
+    detail: OrderDetail, timezone: str, shipments: Sequence[ShipmentView] = ()
+) -> None:
+    """``order show`` for a person: header, lines, shipments, notes (newest first), and
+    the history, each change with its fields one a line (``render.change_history``)."""
     from rich.text import Text
+
+    from followup_tui.render.change_history import change_lines, change_title
 
     out = console()
     view = detail.order
@@ -383,6 +382,12 @@ def print_detail(detail: OrderDetail, timezone: str) -> None:
         )
     out.print(lines)
     out.print()
+    if shipments:
+        out.print(_shipments_table(shipments))
+    else:
+        out.print(Text(t("shipment.section"), style="bold"))
+        out.print(Text(t("history.no_shipments")))
+    out.print()
     out.print(Text(t("cli.show.notes"), style="bold"))
     if not detail.notes:
         out.print(Text(t("cli.show.no_notes")))
@@ -401,12 +406,11 @@ def print_detail(detail: OrderDetail, timezone: str) -> None:
         title=t("cli.show.history"),
     )
     for change in detail.changes:
-        what = f"{t(f'entity.{change.entity}')} {t(f'action.{change.action}')}"
         history.add_row(
             cell(_local(change.at, timezone)),
             cell(change.actor),
-            cell(what),
-            cell(change_summary(change)),
+            cell(change_title(change)),
+            cell("\n".join(change_lines(change, timezone)), multiline=True),
         )
     out.print(history)
 

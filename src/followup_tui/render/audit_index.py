@@ -11,14 +11,16 @@ characters are escaped in both files, and the page escapes HTML.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
 
 from followup_tui.domain.text import find_control_character
 from followup_tui.i18n import t
 from followup_tui.i18n.names import kind_title
-from followup_tui.services.archive.bundle import json_value
+from followup_tui.render.change_history import field_title, history_lines, local_time, value_text
 
 if TYPE_CHECKING:
     from followup_tui.services.archive.bundle import BundleContents
@@ -64,8 +66,13 @@ def _checklist_lines(checklist: Checklist) -> list[tuple[str, str]]:
 def _sections(contents: BundleContents) -> list[tuple[str, list[str]]]:
     """The index as (heading, lines): one structure for both the text and the HTML."""
     order = contents.detail.order
+    zone = contents.timezone
+
+    def when(moment: datetime | None) -> str:
+        return local_time(moment, zone) if moment is not None else "—"
+
     header = [
-        f"{name}: {getattr(order, name)}"
+        f"{field_title(name)}: {value_text('order', name, getattr(order, name), zone)}"
         for name in (
             "order_no",
             "customer",
@@ -83,38 +90,41 @@ def _sections(contents: BundleContents) -> list[tuple[str, list[str]]]:
         )
     ]
     header += [
-        f"  #{line.line_no} {line.product} {line.spec} {line.quantity} {line.unit}"
+        f"  #{line.line_no} {line.product} {line.spec}"
+        f" {value_text('order_line', 'quantity', line.quantity, zone)} {line.unit}"
         for line in contents.detail.lines
     ]
     documents = [
         f"#{d.id} [{kind_title(d.kind)}] {d.title} ({d.filename}, {d.size} B) sha256={d.sha256}"
-        f" {d.filed_at.isoformat(timespec='seconds')} {d.filed_by}"
+        f" {when(d.filed_at)} {d.filed_by}"
         f" -> {d.archived_as or t('bundle.missing_file')}"
         for d in contents.documents
     ]
-    history = [
-        f"{c.at.isoformat(timespec='seconds')} {c.actor} {c.entity}#{c.entity_id} {c.action}"
-        f" {json.dumps(c.diff, ensure_ascii=False, default=json_value)}"
-        for c in contents.history
-    ]
+    history = history_lines(contents.history, zone, indent="    ")
     notes = [
-        f"{n.created_at.isoformat(timespec='seconds')} {n.author} [{n.kind}] {n.body}"
+        f"{when(n.created_at)} {n.author} [{t(f'note_kind.{n.kind}')}] {n.body}"
         for n in contents.detail.notes
     ]
     milestones = [
-        " ".join(f"{name}={value or '—'}" for name, value in row.items())
+        "; ".join(
+            f"{field_title(name)}: {value_text('milestone', name, value, zone)}"
+            for name, value in row.items()
+        )
         for row in contents.milestones
     ]
     complaints: list[str] = []
     for case in contents.complaints:
         row = case.row
         complaints.append(
-            f"#{row.id} {row.category} {row.grade} {row.status} "
-            f"{row.received_at.isoformat(timespec='seconds')} {case.description}"
+            f"#{row.id} {value_text('complaint', 'category', row.category, zone)}"
+            f" {value_text('complaint', 'grade', row.grade, zone)}"
+            f" {value_text('complaint', 'status', row.status, zone)} "
+            f"{when(row.received_at)} {case.description}"
         )
         complaints += [
-            f"  {t('bundle.clocks')}: {clock.kind} due={clock.due_at.isoformat(timespec='minutes')}"
-            f" met={clock.met_at.isoformat(timespec='minutes') if clock.met_at else '—'}"
+            f"  {t('bundle.clocks')}: {t(f'clock_kind.{clock.kind}')}"
+            f" {t('history.bundle_due', at=when(clock.due_at))}"
+            f" {t('history.bundle_met', at=when(clock.met_at))}"
             for clock in row.clocks
         ]
     return [
@@ -134,7 +144,7 @@ def _sections(contents: BundleContents) -> list[tuple[str, list[str]]]:
 def _index_text(title: str, generated: str, sections: Iterable[tuple[str, list[str]]]) -> str:
     out = [title, generated, ""]
     for heading, lines in sections:
-        out += [heading, "-" * len(heading)]
+        out += [heading, "-" * cell_len(heading)]
         out += [_shown(line) for line in lines] or [t("bundle.none")]
         out.append("")
     return "\n".join(out)
@@ -168,9 +178,9 @@ def audit_index(contents: BundleContents) -> list[tuple[str, str]]:
     title = t("bundle.title", order=order.order_no)
     generated = t(
         "bundle.generated",
-        at=contents.made_at.isoformat(timespec="seconds"),
+        at=local_time(contents.made_at, contents.timezone),
         actor=contents.made_by,
-    )
+    ) + t("history.bundle_zone", zone=contents.timezone)
     sections = _sections(contents)
     return [
         ("index.txt", _index_text(title, generated, sections)),

@@ -3,12 +3,14 @@
 The change history reads from the change log, so it shows every field change made by
 the desk, the CLI or an import alike. Shipments are read in the same worker call as the
 order, so the section never shows another moment's state than the lines above it. All
-values are user data and are drawn as ``Text``.
+values are user data and are drawn as ``Text``. The history is text, not a table, so a
+long change wraps instead of being cut off at the column's edge.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from datetime import tzinfo
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Label, Static
 
 from followup_tui.i18n import t
+from followup_tui.render.change_history import change_title, field_changes, local_time
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
 from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.services.archive.preview import OrderDocuments
@@ -25,43 +28,35 @@ from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.widgets.order_columns import format_quantity
 from followup_tui.workflows.orders import DETAIL
 
-_STATUS_FIELDS = frozenset({"status", "held_from"})
 #: The shipments table's columns, as ``field.*`` labels.
 SHIPMENT_COLUMNS: tuple[str, ...] = ("carrier", "mode", "tracking_no", "etd", "eta", "lines")
 
 
-def _value_text(field: str, value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if field in _STATUS_FIELDS and isinstance(value, str):
-        return t(f"status.{value}")
-    return str(value)
-
-
-def describe_change(change: ChangeView) -> Text:
-    """ "status: QC → packed; owner: 李娜 → 王强" for one change-log row."""
+def history_text(changes: Sequence[ChangeView], timezone: tzinfo) -> Text:
+    """The change history, newest first: when (desk time), who and what on one line,
+    then each field on its own line, old → new, whole (``render.change_history`` says
+    it the same way for ``order show`` and the audit bundle)."""
     text = Text()
-    for index, (field, (old, new)) in enumerate(sorted(change.diff.items())):
-        if field in (
-            "id",
-            "order_id",
-            "status_rank",
-            "customer_id",
-            "lead_product_id",
-            "product_id",
-            "created_at",
-        ):
-            continue
-        if index and text.plain:
-            text.append("; ")
-        text.append(f"{field}: ", style="dim")
-        if change.action == "insert":
-            text.append(_value_text(field, new))
-        else:
-            text.append(_value_text(field, old))
-            text.append(" → ")
-            text.append(_value_text(field, new), style="bold")
-    return text
+    for change in reversed(changes):
+        if text:
+            text.append("\n")
+        text.append(local_time(change.at, timezone), style="dim")
+        text.append("  ")
+        text.append(change.actor, style="italic")
+        text.append("  ")
+        text.append(change_title(change), style="bold")
+        for field in field_changes(change, timezone):
+            text.append("\n    ")
+            text.append(f"{field.label}: ", style="dim")
+            if change.action == "insert":
+                text.append(field.new)
+            elif change.action == "delete":
+                text.append(field.old)
+            else:
+                text.append(field.old)
+                text.append(" → ")
+                text.append(field.new, style="bold")
+    return text or Text("—")
 
 
 def shipment_lines(view: ShipmentView) -> str:
@@ -130,7 +125,7 @@ class OrderDetailScreen(DeskScreen[None]):
             yield Label(Text(t("detail.notes"), style="bold"), classes="section")
             yield Static(id="detail-notes")
             yield Label(Text(t("detail.history"), style="bold"), classes="section")
-            yield DataTable(id="detail-history", cursor_type="row")
+            yield Static(id="detail-history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -151,8 +146,6 @@ class OrderDetailScreen(DeskScreen[None]):
         )
         shipments = self.query_one("#detail-shipments", DataTable)
         shipments.add_columns(*(t(f"field.{name}") for name in SHIPMENT_COLUMNS))
-        history = self.query_one("#detail-history", DataTable)
-        history.add_columns(t("detail.when"), t("detail.who"), t("detail.what"), t("detail.change"))
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -236,15 +229,7 @@ class OrderDetailScreen(DeskScreen[None]):
             notes.append(note.body)
             notes.append("\n")
         self.query_one("#detail-notes", Static).update(notes or Text("—"))
-        history = self.query_one("#detail-history", DataTable)
-        history.clear()
-        for change in reversed(detail.changes):
-            history.add_row(
-                Text(change.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
-                Text(change.actor),
-                Text(f"{t(f'entity.{change.entity}')} {t(f'action.{change.action}')}"),
-                describe_change(change),
-            )
+        self.query_one("#detail-history", Static).update(history_text(detail.changes, tz))
 
     def action_back(self) -> None:
         self.dismiss(None)

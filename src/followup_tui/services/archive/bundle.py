@@ -73,7 +73,8 @@ class BundleContents:
     """Everything the bundle holds about one order, read in one transaction.
 
     ``made_at`` and ``made_by`` say when and by whom the bundle was made (the index's
-    second line); ``sources`` maps each original's name in the zip to its file in the
+    second line), ``timezone`` is the desk's, in which the index shows every time;
+    ``sources`` maps each original's name in the zip to its file in the
     attachment folder.
     """
 
@@ -86,6 +87,7 @@ class BundleContents:
     complaints: tuple[ComplaintDetail, ...]
     made_at: datetime
     made_by: str
+    timezone: str
 
 
 #: Writes the bundle's index from its contents, in the reader's language: (name in the
@@ -163,6 +165,7 @@ def _gather(ctx: StoreContext, order_id: int, rules: DocumentRules) -> BundleCon
         complaints,
         made_at=ctx.now(),
         made_by=ctx.actor,
+        timezone=ctx.timezone,
     )
 
 
