@@ -1,6 +1,6 @@
 """Change log: the order each row belongs to, so an order's history is one read.
 
-Revision ID: 20261208_0005
+Revision ID: 20261208_0006
 Revises: 20261127_0004
 Create Date: 2026-12-08 02:55:00
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "20261208_0005"
+revision = "20261208_0006"
 down_revision = "20261127_0004"
 branch_labels = None
 depends_on = None
