@@ -164,5 +164,8 @@ def test_a_booked_shipment_is_in_the_history_whole(desk: Desk) -> None:
             "    Mode: sea",
             "    Tracking no.: COSU123",
         ]
+        # The section is as tall as the history: the page scrolls, the history is not cut.
+        assert len(shown) > 16
+        assert screen.query_one("#detail-history", Static).size.height >= len(shown)
 
     desk.run(body)
