@@ -67,6 +67,52 @@ _CODES: dict[tuple[str | None, str], str] = {
 }
 _FLAGS = frozenset({"key_account", "third_party_inspection"})
 
+#: Fields in the order a clerk reads a row: what it is, its state, who, then its dates;
+#: anything else follows in the log's order.
+_READING_ORDER: dict[str, int] = {
+    name: rank
+    for rank, name in enumerate(
+        (
+            "order_no",
+            "key",
+            "line_no",
+            "title",
+            "kind",
+            "kinds",
+            "carrier",
+            "mode",
+            "tracking_no",
+            "customer_name",
+            "customer_po",
+            "product",
+            "spec",
+            "quantity",
+            "unit",
+            "unit_price",
+            "currency",
+            "category",
+            "grade",
+            "status",
+            "held_from",
+            "owner",
+            "party",
+            "priority",
+            "order_date",
+            "requested_date",
+            "confirmed_date",
+            "due_date",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "duration_days",
+            "buffer_days",
+            "etd",
+            "eta",
+        )
+    )
+}
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -141,9 +187,12 @@ def shown_field(field: str) -> bool:
 
 
 def field_changes(change: ChangeView, timezone: str | tzinfo) -> tuple[FieldChange, ...]:
-    """The change's fields a clerk reads, in the log's (alphabetical) order."""
+    """The change's fields a clerk reads, what the row is first, then its state and
+    dates (the log itself keeps them alphabetical)."""
     out: list[FieldChange] = []
-    for field, values in change.diff.items():
+    fields = sorted(change.diff, key=lambda name: _READING_ORDER.get(name, len(_READING_ORDER)))
+    for field in fields:
+        values = change.diff[field]
         if not shown_field(field):
             continue
         old, new = [*values, None, None][:2]
