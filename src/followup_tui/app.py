@@ -123,13 +123,10 @@ class FollowupApp(App[int]):
         """Open the SQLAlchemy store in the background once the rows are up; on a
         clerk's desk, then start sweeping for breached complaints."""
         writable = not self.read_only
-        self.run_worker(
-            self._sweep_breaches if writable else self.store,
-            thread=True,
-            exclusive=True,
-            group="warm-store",
-            exit_on_error=False,
-        )
+        from followup_tui.screens.shared.service_calls import in_thread
+
+        warm: Callable[[], object] = self._sweep_breaches if writable else self.store
+        in_thread(self, warm, group="warm-store")
         if writable and self._sweeps is None:
             self._sweeps = self.set_interval(
                 self.settings.config.refresh_seconds, self.sweep_breaches
@@ -144,13 +141,9 @@ class FollowupApp(App[int]):
         the change log). A supervisor's read-only desk never sweeps: it cannot write,
         and leaves it to the clerks' desks and ``followup alerts``.
         """
-        self.run_worker(
-            self._sweep_breaches,
-            thread=True,
-            exclusive=True,
-            group="breach-sweep",
-            exit_on_error=False,
-        )
+        from followup_tui.screens.shared.service_calls import in_thread
+
+        in_thread(self, self._sweep_breaches, group="breach-sweep")
 
     def _sweep_breaches(self) -> None:
         from followup_tui.services.complaints.queue import escalate_breached

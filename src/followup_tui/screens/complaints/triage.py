@@ -27,7 +27,13 @@ from followup_tui.domain.text import customer_matches, customer_needle, fold
 from followup_tui.i18n import current_language, t
 from followup_tui.screens.complaints.case_actions import ComplaintActions
 from followup_tui.screens.shared.prompt import ChoiceScreen
-from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.service_calls import (
+    call_service,
+    count_alarms,
+    desk,
+    desk_header,
+    in_thread,
+)
 from followup_tui.screens.shared.workflows import workflow_bindings
 from followup_tui.services.complaints.views import ComplaintDetail, ComplaintRow
 from followup_tui.widgets.binding_text import translate_bindings
@@ -169,9 +175,7 @@ class ComplaintQueueScreen(ComplaintActions):
             triage = arrange(cases, clock())
             self.app.call_from_thread(self._arranged, triage)
 
-        self.run_worker(
-            resort, thread=True, group="complaints-sort", exclusive=True, exit_on_error=False
-        )
+        in_thread(self, resort, group="complaints-sort")
 
     def _arranged(self, triage: Triage) -> None:
         self.triage = triage

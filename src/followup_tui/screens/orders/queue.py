@@ -23,7 +23,13 @@ from followup_tui.domain.orders.rules import NoteKind, parse_date
 from followup_tui.i18n import t
 from followup_tui.i18n.errors import explain
 from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
-from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
+from followup_tui.screens.shared.service_calls import (
+    call_service,
+    count_alarms,
+    desk,
+    desk_header,
+    in_thread,
+)
 from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.services.orders.queue import (
     CountInterrupted,
@@ -195,9 +201,7 @@ class QueueScreen(DeskScreen[None]):
                 return  # a newer query replaced this one
             self.app.call_from_thread(self._counted, window, total)
 
-        self.run_worker(
-            count, thread=True, group="exact-count", exclusive=True, exit_on_error=False
-        )
+        in_thread(self, count, group="exact-count")
 
     def _counted(self, window: OrderWindow, total: int) -> None:
         if self.table.source is window:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from followup_tui.app import FollowupApp
     from followup_tui.services.context import StoreContext
     from followup_tui.widgets.desk_header import DeskHeader
@@ -88,9 +90,6 @@ def call_service(
     """Run ``work(store)`` in a thread; hand its result or its refusal back on the UI
     thread. Calls in the same group replace each other (a newer one wins)."""
     app = desk(screen)
-    # Thread workers start with an empty context: without this copy ``t`` would speak
-    # the fallback language in the worker and in the callbacks it hands back.
-    context = contextvars.copy_context()
 
     def job() -> None:
         try:
@@ -105,6 +104,19 @@ def call_service(
             return
         app.call_from_thread(on_done, result)
 
-    screen.run_worker(
+    in_thread(screen, job, group=group)
+
+
+def in_thread(node: DOMNode, job: Callable[[], object], *, group: str) -> None:
+    """Run ``job`` in a thread worker of ``node`` (a screen or the app) in a copy of the
+    caller's context, the newest job of ``group`` replacing the older ones.
+
+    Thread workers start with an empty context, and ``call_from_thread`` runs what they
+    hand back in that context too, so without the copy ``t`` speaks the fallback
+    language: the Chinese triage's facets and legend turned English at its first
+    re-sort. Every thread worker of the desk starts here.
+    """
+    context = contextvars.copy_context()
+    node.run_worker(
         partial(context.run, job), thread=True, group=group, exclusive=True, exit_on_error=False
     )
