@@ -637,27 +637,46 @@ class ArchiveScreen(DeskScreen[None]):
             self.notify(t("archive.nothing_missing"))
             return
 
-        def reason_given(reason: str | None) -> None:
+        def names(kinds: tuple[str, ...]) -> str:
+            return t("archive.kind_separator").join(kind_title(kind) for kind in kinds)
+
+        def reason_given(kinds: tuple[str, ...], reason: str | None) -> None:
             if not reason:
                 return
             from followup_tui.services.archive.checklist import waive_documents
 
             call_service(
                 self,
-                lambda store: waive_documents(store, order_id, missing, reason),
+                lambda store: waive_documents(store, order_id, kinds, reason),
                 lambda _view: self._after_change(
-                    Text(t("archive.waived_done", count=len(missing)))
+                    Text(t("archive.waived_done", count=len(kinds), kinds=names(kinds)))
                 ),
                 group="archive-change",
             )
 
+        def ask_reason(kinds: tuple[str, ...]) -> None:
+            self.app.push_screen(
+                PromptScreen(
+                    t("archive.waive_title", kinds=names(kinds)),
+                    t("archive.waive_label"),
+                    required=True,
+                ),
+                partial(reason_given, kinds),
+            )
+
+        if len(missing) == 1:
+            ask_reason(missing)
+            return
+        # A supervisor waives what the order may really ship without, often one kind of
+        # several (the B/L follows the goods); every kind at once is one choice of them.
+        every = "*"  # no kind is called that
+        options = [(every, t("archive.waive_every", kinds=names(missing)))]
+        options += [(kind, kind_title(kind)) for kind in missing]
         self.app.push_screen(
-            PromptScreen(
-                t("archive.waive_title", kinds=", ".join(missing)),
-                t("archive.waive_label"),
-                required=True,
+            ChoiceScreen(t("archive.waive_which"), options, current=every),
+            lambda chosen: (
+                None if chosen is None else ask_reason(missing if chosen == every else (chosen,))
             ),
-            reason_given,
         )
 
 
