@@ -427,7 +427,7 @@ class TestSingleWorkflows:
         async def body(pilot: Pilot[Any]) -> None:
             await press(pilot, "r")
             errors = list(messages(pilot.app, "error"))
-            assert errors == [f"{target} is QC, not on hold."] or any(
+            assert errors == [f"{target} is not on hold (status: QC)."] or any(
                 target in error and "not on hold" in error for error in errors
             )
 
