@@ -106,7 +106,7 @@ def test_a_breached_major_complaint_reaches_alerts_and_the_triage(
     assert "frozen=0" in screen and "now=1" in screen, screen
     assert "0 breached, 1 at or past 75 per cent." in screen
     assert "1 breached, 0 at or past 75 per cent." in screen
-    assert "Escalated to the supervisors now: 1 case(s)." in screen
+    assert "Escalated to the supervisors now: 1 case." in screen
     breached = [line for line in screen.splitlines() if line.startswith("‼")]
     assert breached and all(ORDER_NO in line and "Major" in line for line in breached)
     assert any("Ack" in line and "supervisor" in line for line in breached)

@@ -209,7 +209,7 @@ def test_add_shows_the_clocks_and_list_orders_them_by_breach(
     code, out, _ = run(capsys, "complaint", "list", "--as-of", at(11, 30))
     assert code == 0
     assert "‼ #1" in out and "‼ -0:30" in out
-    assert "2 open complaint(s); 1 breached, 0 at or past 75 per cent." in out
+    assert "2 open complaints; 1 breached, 0 at or past 75 per cent." in out
     code, out, _ = run(capsys, "complaint", "show", "#1")
     assert code == 0 and "Why this due time" in out and "within 2 business hours" in out
 
@@ -442,7 +442,7 @@ def test_alerts_on_a_store_this_account_cannot_write_escalate_nothing(
         assert code == 1 and found["read_only"] is True
         assert (found["breached"], found["escalated"]) == (1, 1)
         code, out, _ = run(capsys, "alerts", "--as-of", at(11, 30))
-        assert code == 1 and "read-only here, so 1 breached case(s) were not escalated" in out
+        assert code == 1 and "read-only here, so 1 breached case was not escalated" in out
     shown = ok_json(capsys, "complaint", "show", str(case["id"]))
     assert shown["complaint"]["escalated_at"] is None  # type: ignore[index]
 

@@ -173,7 +173,7 @@ def test_text_output_and_the_usage_errors(home: Path, capsys: pytest.CaptureFixt
         "2=5",
     )
     assert code == 0, err
-    assert f"Shipment booked on {order_no}: 1 line(s)." in out
+    assert f"Shipment booked on {order_no}: 1 line." in out
     assert "[bold]Maersk[/]" in out  # printed as typed, never as markup
     assert "rail" in out and "2×5" in out
 

@@ -123,7 +123,7 @@ def test_the_refusal_reads_in_both_languages(store_ctx: StoreContext, order: Ord
         acknowledge_complaint(store_ctx, case.row.id)
     params = caught.value.params
     assert t(caught.value.key, **params) == (
-        "A major complaint must be acknowledged by a supervisor (wangfang, zhaolei)."
+        "A complaint graded major must be acknowledged by a supervisor (wangfang, zhaolei)."
     )
     use_language("zh_CN")
     assert "主管" in t(caught.value.key, **params)

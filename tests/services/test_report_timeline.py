@@ -27,7 +27,7 @@ def test_text_report_shows_the_gantt_and_the_agenda(
     assert main(["report", "timeline", "--weeks", "2"], demo_desk) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0].startswith("Weekly order review · next 2 week(s)")
+    assert lines[0].startswith("Weekly order review · next 2 weeks")
     assert any("◆" in line for line in lines)  # promised dates on the Gantt
     assert any(line.lstrip().startswith(("‼ PO-", "! PO-", "· PO-")) for line in lines)
     assert "\x1b[" not in out  # plain text for an e-mail

@@ -140,7 +140,7 @@ def test_a_on_the_triage_shows_the_services_figures(desk: Desk) -> None:
     assert [MARKUP, "1", "33.3 %"] in seen["by_customer"]
     text = seen["text"]
     assert "Complaint analysis, received 2026-08-30 to 2026-11-27" in text and "90 day" in text
-    assert "3 complaint(s) received in the period" in text
+    assert "3 complaints received in the period" in text
     assert isinstance(seen["back"], ComplaintQueueScreen)
 
 

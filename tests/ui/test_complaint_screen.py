@@ -303,7 +303,7 @@ def test_a_clerk_cannot_acknowledge_a_major_case_when_the_desk_names_supervisors
 
     desk.run(body, config=Config(supervisors=("wangfang", "zhaolei")))
     assert seen["errors"] == [
-        "Status: A major complaint must be acknowledged by a supervisor (wangfang, zhaolei)."
+        "Status: A complaint graded major must be acknowledged by a supervisor (wangfang, zhaolei)."
     ]
     after = case(desk, major.row.id)  # escalated on opening (breached), not acknowledged
     assert after.row.status == "new" and after.acknowledged_by == ""

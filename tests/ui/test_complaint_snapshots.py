@@ -133,7 +133,7 @@ class TestCase:
 
     def test_new_complaint_form_with_a_problem(self, desk: Desk, snap_compare: Compare) -> None:
         """You should see the new-complaint form over the triage, its grade changed to
-        Major without a reason: "1 problem(s)" at the top and, under "Why this grade",
+        Major without a reason: "1 problem" at the top and, under "Why this grade",
         that the suggested grade is Ordinary and a reason is needed."""
 
         async def steps(pilot: Pilot[Any]) -> None:

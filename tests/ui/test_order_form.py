@@ -69,7 +69,7 @@ class TestNewOrder:
             assert "required" in error_under(pilot, "requested-date")
             assert error_under(pilot, "owner") == ""  # filled with the clerk's name
             summary = str(form(pilot).query_one("#form-summary", Label).render())
-            assert "problem(s) to fix before saving" in summary
+            assert "problems to fix before saving" in summary
             text = screen_text(pilot.app)
             assert "Customer: This field is required." in text
 

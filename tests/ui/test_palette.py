@@ -113,7 +113,7 @@ def test_the_palette_advance_runs_the_same_action_as_the_key(desk: Desk) -> None
         await run_command(pilot, "Orders: advance order")
         assert app.screen is queue(app)
         assert desk.status(first) == OrderStatus.PACKED  # QC -> packed, as `a` does
-        assert "Advanced 1 order(s)." in messages(app)
+        assert "Advanced 1 order." in messages(app)
         await press(pilot, "down", "a")
         assert desk.status(second) == OrderStatus.QC  # production -> QC
         # Undo from the palette takes back the last bulk action, like ctrl+z.

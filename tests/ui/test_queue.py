@@ -214,12 +214,12 @@ class TestBulkWorkflows:
             assert changed == {first, third}
             assert after[first] == OrderStatus.PACKED  # from QC
             assert after[third] == OrderStatus.MATERIALS  # from confirmed
-            assert "Advanced 2 order(s)." in messages(app)
+            assert "Advanced 2 orders." in messages(app)
             assert queue(app).table.marked_keys == frozenset()
             assert cursor_no(app) == third
             await press(pilot, "ctrl+z")
             assert desk.statuses() == before
-            assert "Undid the advance of 2 order(s)." in messages(app)
+            assert "Undid the advance of 2 orders." in messages(app)
             await press(pilot, "ctrl+z")
             assert "There is no bulk action to undo." in messages(app, "warning")
 
@@ -237,14 +237,14 @@ class TestBulkWorkflows:
             app = pilot.app
             await move_to(pilot, draft.order_no)
             await press(pilot, "a")
-            assert "Advanced 1 order(s)." in messages(app), list(messages(app))
+            assert "Advanced 1 order." in messages(app), list(messages(app))
             seen["order"] = desk.detail(draft.order_no).order
             timeline = await open_timeline(pilot)
             seen["planned"] = {row.order_no: row for row in timeline.rows}
             await press(pilot, "escape")
             await settle(pilot)
             await press(pilot, "ctrl+z")
-            assert "Undid the advance of 1 order(s)." in messages(app), list(messages(app))
+            assert "Undid the advance of 1 order." in messages(app), list(messages(app))
 
         desk.run(body)
         order = seen["order"]
@@ -280,7 +280,7 @@ class TestBulkWorkflows:
             assert cursor_no(app) == target  # held orders are still open
             await press(pilot, "r")
             assert desk.status(target) == OrderStatus.QC
-            assert f"{target} is now QC." in messages(app)
+            assert f"{target}: status now QC." in messages(app)
 
         desk.run(body)
 
@@ -294,7 +294,7 @@ class TestBulkWorkflows:
             assert isinstance(prompt, PromptScreen)
             assert prompt.query_one(Input).value == "tester"  # suggests the clerk
             await answer(pilot, "王强")
-            assert "Reassigned 2 order(s)." in messages(app)
+            assert "Reassigned 2 orders." in messages(app)
 
         desk.run(body)
         assert desk.detail(first).order.owner == "王强"
@@ -391,7 +391,7 @@ class TestSingleWorkflows:
             await press(pilot, "a")
             refusals = [m for m in messages(app, "error") if closed in m]
             assert refusals, list(messages(app))
-            assert "Advanced 0 order(s)." in refusals[0]
+            assert "Advanced 0 orders." in refusals[0]
             assert "cannot advance" in refusals[0]
             await press(pilot, "ctrl+z")  # nothing was done, so nothing to undo
             assert "There is no bulk action to undo." in messages(app, "warning")
@@ -413,7 +413,7 @@ class TestSingleWorkflows:
             await move_to(pilot, movable)
             await press(pilot, "space", "a")
             warnings = [m for m in messages(app, "warning") if closed in m]
-            assert warnings and "Advanced 1 order(s)." in warnings[0], list(messages(app))
+            assert warnings and "Advanced 1 order." in warnings[0], list(messages(app))
 
         desk.run(body)
         after = desk.statuses()
@@ -427,7 +427,7 @@ class TestSingleWorkflows:
         async def body(pilot: Pilot[Any]) -> None:
             await press(pilot, "r")
             errors = list(messages(pilot.app, "error"))
-            assert errors == [f"{target} is QC, not on hold."] or any(
+            assert errors == [f"{target} is not on hold (status: QC)."] or any(
                 target in error and "not on hold" in error for error in errors
             )
 
@@ -571,6 +571,6 @@ def test_refusals_are_explained_in_chinese(desk: Desk) -> None:
         assert errors and "并未暂停" in errors[0], errors
         assert target in errors[0]
         await press(pilot, "h", "r")
-        assert f"{target} 现在是质检。" in messages(app)
+        assert f"{target} 状态已变为：质检。" in messages(app)
 
     desk.run(body)

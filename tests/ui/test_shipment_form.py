@@ -70,7 +70,7 @@ def test_a_partial_shipment_is_booked_from_the_timeline(desk: Desk) -> None:
     assert seen["prefill"] == (str(first_line), "10")
     assert seen["focused"]
     assert isinstance(seen["screen"], TimelineScreen)
-    assert "Shipment booked: COSCO [b], 2 line(s), ETA 2026-12-20." in seen["notes"]
+    assert "Shipment booked: COSCO [b], 2 lines, ETA 2026-12-20." in seen["notes"]
     (shipment,) = list_shipments(desk.store(), desk.ids[TWO_LINES])
     assert (shipment.carrier, shipment.mode, shipment.tracking_no) == (
         "COSCO [b]",
@@ -125,7 +125,7 @@ def test_a_bad_eta_and_an_empty_carrier_are_shown_together(desk: Desk) -> None:
     assert seen["carrier"] == "This field is required."
     assert "2026-13-01" in seen["eta"] and "YYYY-MM-DD" in seen["eta"]
     assert seen["etd"] == ""
-    assert "2 problem(s)" in seen["summary"]
+    assert "2 problems" in seen["summary"]
     assert seen["focused"]
     assert "cannot be before the ETD" in seen["before_etd"]
     assert seen["carrier_after"] == ""

@@ -83,7 +83,7 @@ async def save_a_form_with_problems(pilot: Pilot[Any]) -> None:
 class TestOrderForm:
     def test_form_header_problems(self, desk: Desk, snap_compare: Compare) -> None:
         """You should see the "New order" form over the queue, numbered PO-2026-00041,
-        with the owner tester and today's order date filled in, "4 problem(s) to fix
+        with the owner tester and today's order date filled in, "4 problems to fix
         before saving." in red at the top, "Customer: This field is required." next to
         the empty customer and "Requested date: This field is required." next to the
         empty requested date."""

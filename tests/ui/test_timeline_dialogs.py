@@ -102,7 +102,7 @@ def test_exception_form_shows_every_problem_then_returns_a_cleaned_draft() -> No
         assert "abc" in label_text(form, "#err-impact-days")
         assert "0 to 365" in label_text(form, "#err-impact-days")
         assert label_text(form, "#err-kind") == ""
-        assert "2 problem(s)" in label_text(form, "#exception-summary")
+        assert "2 problems" in label_text(form, "#exception-summary")
         assert app.focused is form.query_one("#in-cause", Input)
         await pilot.press(*"主轴损坏 [/]")  # markup-like text is only text
         await pilot.press("enter")  # Enter on an earlier field moves on, it does not save
@@ -165,7 +165,7 @@ def test_contingency_lists_the_plans_for_the_kind_and_returns_the_chosen_one() -
         detail = str(screen.query_one("#contingency-detail", Static).content)
         assert first.actions[0].text_en in detail
         assert "Backup carriers: " + ", ".join(first.backup_carriers) in detail
-        assert "within 1 business day(s)" in detail or "same day" in detail
+        assert "within 1 business day" in detail or "same day" in detail
         await pilot.press("down")
         detail = str(screen.query_one("#contingency-detail", Static).content)
         assert second.backup_carriers[0] in detail
@@ -319,7 +319,7 @@ def test_review_shows_only_due_late_and_at_risk_items(desk: Desk) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         screen = await open_review(pilot, ROWS)
         text = screen_text(pilot.app)
-        assert "Weekly review · next 2 week(s) (until 12-11) · by customer" in text
+        assert "Weekly review · next 2 weeks (until 12-11) · by customer" in text
         assert screen.review is not None
         names = [group.name for group in screen.review.groups]
         assert names == [ACME, MARKUP, HQ]  # a group with something late comes first
@@ -335,7 +335,7 @@ def test_review_shows_only_due_late_and_at_risk_items(desk: Desk) -> None:
         assert "11-30 Mon" in lines["PO-2026-00001"]
         assert "shipping" not in text  # due in 20 days, outside two weeks
         # Order 2 is on the agenda twice: its late promise and its late QC.
-        assert f"{ACME}  3 item(s) · 2 late" in text
+        assert f"{ACME}  3 items · 2 late" in text
         assert sum("PO-2026-00002" in line for line in text.splitlines()) == 2
         assert MARKUP in text  # a name that looks like markup is shown as typed
 
@@ -353,7 +353,7 @@ def test_review_shows_only_due_late_and_at_risk_items(desk: Desk) -> None:
         for _ in range(MAX_WEEKS):
             await press(pilot, "minus")
         assert screen.weeks == 1
-        assert "next 1 week(s) (until 12-04)" in screen_text(pilot.app)
+        assert "next 1 week (until 12-04)" in screen_text(pilot.app)
 
         await press(pilot, "escape")
         assert pilot.app.screen is not screen
@@ -364,7 +364,7 @@ def test_review_shows_only_due_late_and_at_risk_items(desk: Desk) -> None:
 def test_an_empty_review_says_so(desk: Desk) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await open_review(pilot, ROWS[3:4])
-        assert "Nothing is due, late or at risk in the next 2 week(s)." in screen_text(pilot.app)
+        assert "Nothing is due, late or at risk in the next 2 weeks." in screen_text(pilot.app)
 
     desk.run(body)
 

@@ -11,7 +11,7 @@ import pytest
 
 import followup_tui
 from followup_tui.domain.orders.lifecycle import OrderStatus
-from followup_tui.i18n import LANGUAGES, load_catalog
+from followup_tui.i18n import LANGUAGES, format_template, load_catalog
 
 SRC = Path(followup_tui.__file__).parent
 LOCALES = SRC / "i18n" / "locales"
@@ -113,4 +113,28 @@ def test_every_template_formats_with_its_own_placeholders(language: str) -> None
     catalog = load_catalog(language)
     for key, template in catalog.messages.items():
         params = {name: "X" for name in placeholders(template)}
-        assert template.format(**params), key
+        assert format_template(template, params), key
+        if ":|" in template:  # a counted word: both of its forms fill in
+            assert format_template(template, dict.fromkeys(params, 1)), key
+
+
+def test_english_counts_say_one_or_many_never_s_in_brackets() -> None:
+    """ "Advanced 1 order(s)" reads as a machine's sentence: a counted word takes its
+    singular for 1 and its plural otherwise (``{count:|order|orders}``)."""
+    catalog = load_catalog("en")
+    bracketed = {key: text for key, text in catalog.messages.items() if "(s)" in text}
+    assert bracketed == {}
+    assert catalog.format("queue.bulk_advance", {"count": 1}) == "Advanced 1 order."
+    assert catalog.format("queue.bulk_advance", {"count": 2}) == "Advanced 2 orders."
+    assert catalog.format("queue.bulk_undo_hold", {"count": 0}) == "Undid the hold of 0 orders."
+
+
+def test_a_step_that_keeps_the_status_does_not_announce_it() -> None:
+    """Escalating a reopened case said "…is now reopened"; a status name is never put
+    where a sentence expects a state ("is now materials")."""
+    for language in LANGUAGES:
+        catalog = load_catalog(language)
+        assert "{status}" not in catalog.messages["complaints.escalated_now"]
+    english = load_catalog("en").messages
+    for key in ("queue.order_now", "complaints.case_now", "cli.order.moved"):
+        assert "is now {status}" not in english[key], key

@@ -89,3 +89,26 @@ def reverse_key(value: str) -> str:
 def fold(value: str) -> str:
     """Case-fold and normalise width (full-width ＡＢＣ typed by a Chinese IME)."""
     return unicodedata.normalize("NFKC", value).casefold()
+
+
+def like_substring(term: str) -> str:
+    """``%term%`` for ``LIKE ... ESCAPE '\\'``, the term's own ``%``, ``_`` and ``\\`` literal."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def customer_needle(typed: str) -> str:
+    """What a clerk typed to find a customer, as every customer matcher compares it:
+    folded (case, full width) and stripped; "" means no customer filter."""
+    return fold(typed).strip()
+
+
+def customer_matches(needle: str, name: str, initials: str) -> bool:
+    """Whether a customer called ``name`` (pinyin initials ``initials``) is one the clerk
+    means by ``needle`` (from ``customer_needle``): a substring of the folded name or of
+    the initials, so ``hq`` finds 深圳市华强电子 (``szshqdz``) as ``华强`` does.
+
+    This is the one rule; ``store/customer_match.py`` says it in SQL for the queue, the
+    archive and the complaints, and the triage screen applies it to the cases it holds.
+    """
+    return not needle or needle in fold(name) or needle in initials

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import locale
 import os
+import string
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -37,9 +38,27 @@ class Catalog:
             # A missing key is a bug the catalog test catches; show the key, never crash.
             return key
         try:
-            return template.format(**params)
+            return format_template(template, params)
         except (KeyError, IndexError, ValueError):
             return template
+
+
+def format_template(template: str, params: Mapping[str, object]) -> str:
+    """``template`` filled from ``params``, as ``str.format`` with counted words (see
+    ``_PluralFormatter``); raises what ``str.format`` raises."""
+    return _PluralFormatter().vformat(template, (), params)
+
+
+class _PluralFormatter(string.Formatter):
+    """``str.format`` plus one spec for counted words: ``{count:|order|orders}`` is the
+    first word when the count is 1 and the second otherwise, so English says "1 order"
+    and "2 orders" instead of "order(s)". Chinese has no plural and never uses it."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("|"):
+            one, _, other = format_spec[1:].partition("|")
+            return one if value == 1 else other
+        return str(super().format_field(value, format_spec))
 
 
 def _flatten(prefix: str, table: Mapping[str, object], out: dict[str, str]) -> None:

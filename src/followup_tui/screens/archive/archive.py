@@ -28,7 +28,9 @@ from followup_tui.i18n import t
 from followup_tui.screens.archive.hits import (
     ArchiveFilters,
     ArchiveRow,
+    centred_pieces,
     kind_title,
+    kind_width,
     parse_range,
     pieces_text,
 )
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 
 #: Seconds of quiet after a keystroke before the search runs.
 DEBOUNCE = 0.15
+#: Cells the kind and snippet columns share; the other three take 48 and the padding 10.
+SNIPPET_ROOM = 58
 #: Hits asked for per search: a screenful and a little more.
 PAGE = 50
 
@@ -78,6 +82,7 @@ class ArchiveScreen(DeskScreen[None]):
         #: Number of the search whose rows are on screen.
         self.shown_sequence = 0
         self._timer: Timer | None = None
+        self._kind_cells = 0  # the kind column's width as last laid out
         self._preview_sequence = 0
         self.checklist: Checklist | None = None
         self.rows: list[ArchiveRow] = []
@@ -102,21 +107,35 @@ class ArchiveScreen(DeskScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.hits_table
-        for column, width in (  # fits 120 columns
-            ("kind", 12),
-            ("order", 14),
-            ("date", 10),
-            ("title", 24),
-            ("snippet", 46),
-        ):
-            table.add_column(t(f"archive.col.{column}"), key=column, width=width)
+        self.set_columns(())
         self.query_one("#archive-checklist", Static).display = self.order_id is not None
         self.show_facets()
         self.set_focus(self.query_one("#archive-query", Input))
         self.load_checklist()
         self.search_now()
         count_alarms(self)
+
+    def set_columns(self, kinds: tuple[str, ...]) -> int:
+        """The result columns with the kind column fitted to the kinds shown and the
+        snippet taking what it leaves of the 120 columns; the snippet's width in cells.
+        """
+        kind_cells = kind_width((kind_title(kind) for kind in kinds), t("archive.col.kind"))
+        snippet_cells = max(30, SNIPPET_ROOM - kind_cells)
+        table = self.hits_table
+        if table.columns and self._kind_cells == kind_cells:
+            table.clear()
+            return snippet_cells
+        self._kind_cells = kind_cells
+        table.clear(columns=True)
+        for column, width in (  # fits 120 columns
+            ("kind", kind_cells),
+            ("order", 14),
+            ("date", 10),
+            ("title", 24),
+            ("snippet", snippet_cells),
+        ):
+            table.add_column(t(f"archive.col.{column}"), key=column, width=width)
+        return snippet_cells
 
     @property
     def hits_table(self) -> DataTable[Text]:
@@ -159,8 +178,8 @@ class ArchiveScreen(DeskScreen[None]):
             return  # an older search finished late; the newer one is on its way
         self.shown_sequence = number
         table = self.hits_table
-        table.clear()
         self.rows = list(rows)
+        snippet_cells = self.set_columns(tuple({row.document.kind for row in self.rows}))
         for index, row in enumerate(self.rows):
             document = row.document
             table.add_row(
@@ -168,7 +187,11 @@ class ArchiveScreen(DeskScreen[None]):
                 Text(document.order_no or "—"),
                 Text(document.doc_date.isoformat() if document.doc_date else "—"),
                 Text(document.title, overflow="ellipsis", no_wrap=True),
-                pieces_text(row.snippet or ((document.filename, False),)),
+                pieces_text(
+                    centred_pieces(row.snippet, snippet_cells)
+                    if row.snippet
+                    else ((document.filename, False),)
+                ),
                 key=str(index),
             )
         if not self.rows:
@@ -614,27 +637,46 @@ class ArchiveScreen(DeskScreen[None]):
             self.notify(t("archive.nothing_missing"))
             return
 
-        def reason_given(reason: str | None) -> None:
+        def names(kinds: tuple[str, ...]) -> str:
+            return t("archive.kind_separator").join(kind_title(kind) for kind in kinds)
+
+        def reason_given(kinds: tuple[str, ...], reason: str | None) -> None:
             if not reason:
                 return
             from followup_tui.services.archive.checklist import waive_documents
 
             call_service(
                 self,
-                lambda store: waive_documents(store, order_id, missing, reason),
+                lambda store: waive_documents(store, order_id, kinds, reason),
                 lambda _view: self._after_change(
-                    Text(t("archive.waived_done", count=len(missing)))
+                    Text(t("archive.waived_done", count=len(kinds), kinds=names(kinds)))
                 ),
                 group="archive-change",
             )
 
+        def ask_reason(kinds: tuple[str, ...]) -> None:
+            self.app.push_screen(
+                PromptScreen(
+                    t("archive.waive_title", kinds=names(kinds)),
+                    t("archive.waive_label"),
+                    required=True,
+                ),
+                partial(reason_given, kinds),
+            )
+
+        if len(missing) == 1:
+            ask_reason(missing)
+            return
+        # A supervisor waives what the order may really ship without, often one kind of
+        # several (the B/L follows the goods); every kind at once is one choice of them.
+        every = "*"  # no kind is called that
+        options = [(every, t("archive.waive_every", kinds=names(missing)))]
+        options += [(kind, kind_title(kind)) for kind in missing]
         self.app.push_screen(
-            PromptScreen(
-                t("archive.waive_title", kinds=", ".join(missing)),
-                t("archive.waive_label"),
-                required=True,
+            ChoiceScreen(t("archive.waive_which"), options, current=every),
+            lambda chosen: (
+                None if chosen is None else ask_reason(missing if chosen == every else (chosen,))
             ),
-            reason_given,
         )
 
 

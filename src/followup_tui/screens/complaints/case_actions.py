@@ -12,6 +12,7 @@ thread.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from followup_tui.i18n import t
@@ -49,17 +50,23 @@ class ComplaintActions(DeskScreen[None]):
             self.notify(t("complaints.no_case"), severity="warning")
         return row
 
-    def _run(self, work: Callable[[StoreContext], ComplaintDetail]) -> None:
-        call_service(self, work, self._changed, group="complaint-step")
+    def _run(
+        self, work: Callable[[StoreContext], ComplaintDetail], said: str = "complaints.case_now"
+    ) -> None:
+        call_service(self, work, partial(self._changed, said=said), group="complaint-step")
 
-    def _changed(self, detail: ComplaintDetail | None) -> None:
-        """A step (or a dialog) came back with the case; None means it was left."""
+    def _changed(self, detail: ComplaintDetail | None, said: str = "complaints.case_now") -> None:
+        """A step (or a dialog) came back with the case; None means it was left.
+
+        ``said`` is what the clerk is told: the case's status after most steps, but a
+        step that leaves the status as it was (escalating) says what it did instead of
+        "…is now reopened"."""
         if detail is None:
             return
         row = detail.row
         self.notify(
             t(
-                "complaints.case_now",
+                said,
                 id=row.id,
                 order=row.order_no,
                 status=t(f"complaint_status.{row.status}"),
@@ -153,7 +160,10 @@ class ComplaintActions(DeskScreen[None]):
         def answered(reason: str) -> None:
             from followup_tui.services.complaints.steps import escalate_complaint
 
-            self._run(lambda store: escalate_complaint(store, case_id, reason))
+            self._run(
+                lambda store: escalate_complaint(store, case_id, reason),
+                said="complaints.escalated_now",
+            )
 
         self._ask(
             t("complaints.escalate_title", id=case_id),

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from followup_tui.domain.complaints.sla import ExplainLine, format_duration
 from followup_tui.i18n import t
+from followup_tui.render.labels import label_width, pad_label
 from followup_tui.screens.complaints.case_actions import ComplaintActions
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
 from followup_tui.screens.shared.workflows import workflow_bindings
@@ -294,14 +295,19 @@ class ComplaintDetailScreen(ComplaintActions):
         cells = ClockCells(app.clock(), app.calendar)
         row = view.detail.row
         text = Text()
+        labels = {kind: t(f"clock_kind.{kind}") for kind in CLOCK_KINDS if row.clock(kind)}
+        width = label_width(labels.values())
+        states = {kind: cells.cell(row, kind) for kind in labels}
+        state_width = max((state.cell_len for state in states.values()), default=0)
         for kind in CLOCK_KINDS:
             clock = row.clock(kind)
             if clock is None:
                 continue
             if text.plain:
                 text.append("\n")
-            text.append(f"{t(f'clock_kind.{kind}'):<16}", style="bold")
-            text.append_text(cells.cell(row, kind))
+            text.append(pad_label(labels[kind], width), style="bold")
+            text.append_text(states[kind])
+            text.append(" " * (state_width - states[kind].cell_len))
             text.append(f"  {t('complaint_detail.due', due=self._stamp(clock.due_at))}")
             text.append(
                 "  "

@@ -23,6 +23,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Label
 
 from followup_tui.domain.complaints.sla import Level
+from followup_tui.domain.text import customer_matches, customer_needle, fold
 from followup_tui.i18n import current_language, t
 from followup_tui.screens.complaints.case_actions import ComplaintActions
 from followup_tui.screens.shared.prompt import ChoiceScreen
@@ -184,7 +185,7 @@ class ComplaintQueueScreen(ComplaintActions):
     def visible_cases(self) -> list[ComplaintRow]:
         """The arranged cases the facets and the typed filter let through."""
         actor = desk(self).actor
-        needle = self.text.strip().casefold()
+        needle = customer_needle(self.text)
         shown = []
         for row in self.triage.rows:
             if self.grade is not None and row.grade != self.grade:
@@ -199,8 +200,8 @@ class ComplaintQueueScreen(ComplaintActions):
                 continue
             if (
                 needle
-                and needle not in row.customer.casefold()
-                and needle not in (row.order_no.casefold())
+                and not customer_matches(needle, row.customer, row.customer_initials)
+                and needle not in fold(row.order_no)
             ):
                 continue
             shown.append(row)

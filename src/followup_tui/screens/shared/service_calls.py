@@ -97,7 +97,6 @@ def run_in_background(node: DOMNode, work: Callable[[], object], *, group: str) 
     app = node.app
     if not _is_desk(app):
         raise TypeError("this worker belongs to the followup desk")
-    context = contextvars.copy_context()  # so that ``t`` speaks the desk's language
 
     def job() -> None:
         try:
@@ -106,9 +105,7 @@ def run_in_background(node: DOMNode, work: Callable[[], object], *, group: str) 
             if app.is_running:  # else the desk is closing under it (see _show)
                 _show(app, app.report_failure(error, group))
 
-    node.run_worker(
-        partial(context.run, job), thread=True, group=group, exclusive=True, exit_on_error=False
-    )
+    in_thread(node, job, group=group)
 
 
 def call_service(
@@ -126,9 +123,6 @@ def call_service(
     ``call_from_thread``) is reported like a failure of ``work``.
     """
     app = desk(screen)
-    # Thread workers start with an empty context: without this copy ``t`` would speak
-    # the fallback language in the worker and in the callbacks it hands back.
-    context = contextvars.copy_context()
 
     def job() -> None:
         try:
@@ -148,7 +142,20 @@ def call_service(
             if app.is_running:
                 _show(app, app.report_failure(error, group))
 
-    screen.run_worker(
+    in_thread(screen, job, group=group)
+
+
+def in_thread(node: DOMNode, job: Callable[[], object], *, group: str) -> None:
+    """Run ``job`` in a thread worker of ``node`` (a screen or the app) in a copy of the
+    caller's context, the newest job of ``group`` replacing the older ones.
+
+    Thread workers start with an empty context, and ``call_from_thread`` runs what they
+    hand back in that context too, so without the copy ``t`` speaks the fallback
+    language: the Chinese triage's facets and legend turned English at its first
+    re-sort. Every thread worker of the desk starts here.
+    """
+    context = contextvars.copy_context()
+    node.run_worker(
         partial(context.run, job), thread=True, group=group, exclusive=True, exit_on_error=False
     )
 

@@ -93,7 +93,9 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
     ExceptionFormScreen .exception-row Input, ExceptionFormScreen .exception-row Select {
         width: 1fr;
     }
-    ExceptionFormScreen .exception-error { color: $error; margin-left: 24; height: auto; }
+    ExceptionFormScreen .exception-error {
+        color: $error; margin-left: 24; width: 1fr; height: auto;
+    }
     ExceptionFormScreen #exception-summary { color: $error; height: auto; }
     """
 

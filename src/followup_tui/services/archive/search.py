@@ -35,9 +35,10 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.archive.search_query import ParsedQuery, parse_query
+from followup_tui.domain.archive.search_query import ParsedQuery, Term, parse_query
 from followup_tui.services.archive.views import DocumentView, document_view
 from followup_tui.store.archive_models import Document, DocumentText
+from followup_tui.store.customer_match import customer_ids_sql, customer_pattern
 from followup_tui.store.unit_of_work import StoreContext
 
 #: Characters of text shown before and after the first match in a snippet.
@@ -83,14 +84,14 @@ def _filter_sql(filters: Filters, params: dict[str, Any]) -> list[str]:
     if filters.kind:
         where.append("d.kind = :kind")
         params["kind"] = filters.kind
-    if filters.customer and filters.customer.strip():
-        needle = filters.customer.strip()
-        params["customer_like"] = f"%{_like(needle.lower())}%"
-        params["initials"] = f"{_like(needle.lower())}%"
+    pattern = customer_pattern(filters.customer or "")
+    if pattern is not None:
+        # The desk's one customer matcher; the copied name too, for a document filed
+        # under a customer the desk has no row for.
+        params["customer"] = pattern
         where.append(
-            "(lower(d.customer_name) LIKE :customer_like ESCAPE '\\'"
-            " OR d.customer_id IN (SELECT c.id FROM customers c"
-            " WHERE c.name_initials LIKE :initials ESCAPE '\\'))"
+            "(lower(d.customer_name) LIKE :customer ESCAPE '\\'"
+            f" OR d.customer_id IN ({customer_ids_sql(':customer')}))"
         )
     if filters.order_no and filters.order_no.strip():
         where.append("d.order_no = :order_no")
@@ -172,6 +173,8 @@ def _scan_sql(query: ParsedQuery, params: dict[str, Any]) -> tuple[str, list[str
         params[key] = f"%{_like(term.text.lower())}%"
         columns = ("d.title", "d.filename", "d.order_no", "d.customer_name", "d.fields", "t.body")
         tests = " OR ".join(f"lower({column}) LIKE :{key} ESCAPE '\\'" for column in columns)
+        # The document's customer by the desk's one customer matcher (pinyin initials).
+        tests += f" OR d.customer_id IN ({customer_ids_sql(':' + key)})"
         where.append(f"({tests})")
     return source, where
 
@@ -185,18 +188,54 @@ def _compose(
     if not query:
         source, where = "documents d", []
     elif session.get_bind().dialect.name == "sqlite":
-        cjk = query.cjk_expression
-        short_drives = (
-            paged
-            and query.fts_expression is not None
-            and cjk is not None
-            and _short_is_rare(session, cjk)
-        )
-        source, where = _fts_sql(query, params, paged=paged, short_drives=short_drives)
+        query, where = _initials_sql(query, params)
+        source = "documents d"
+        if query:
+            source, text_where = _text_sql(session, query, params, paged=paged)
+            where = text_where + where
     else:
         source, where = _scan_sql(query, params)
     where += _filter_sql(filters, params)
     return f" FROM {source}" + (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def _could_be_initials(term: Term) -> bool:
+    """A short Latin term ("hq") may be a customer's pinyin initials. Longer ones are
+    found by the trigram index in the initials kept in each document's metadata, but a
+    1-2 letter term goes to the word index, where initials are one word (``szshqdz``)
+    that ``"hq"*`` does not begin."""
+    return term.kind == "short" and term.text.isascii() and term.text.isalnum()
+
+
+def _initials_sql(query: ParsedQuery, params: dict[str, Any]) -> tuple[ParsedQuery, list[str]]:
+    """The query without its short Latin terms, and a condition for each of them: the
+    word in the text, or the document's customer found by the desk's customer matcher
+    (so ``hq`` finds 华强's documents, as it finds 华强's orders in the queue)."""
+    rest: list[Term] = []
+    where: list[str] = []
+    for number, term in enumerate(query.terms):
+        pattern = customer_pattern(term.text)
+        if not _could_be_initials(term) or pattern is None:
+            rest.append(term)
+            continue
+        params[f"word{number}"] = term.cjk
+        params[f"initials{number}"] = pattern
+        where.append(
+            f"(d.id IN (SELECT rowid FROM documents_cjk WHERE documents_cjk MATCH :word{number})"
+            f" OR d.customer_id IN ({customer_ids_sql(f':initials{number}')}))"
+        )
+    return ParsedQuery(tuple(rest)), where
+
+
+def _text_sql(
+    session: Session, query: ParsedQuery, params: dict[str, Any], *, paged: bool
+) -> tuple[str, list[str]]:
+    """The driving index and its conditions for the terms FTS5 answers itself."""
+    cjk = query.cjk_expression
+    short_drives = (
+        paged and query.fts_expression is not None and cjk is not None
+    ) and _short_is_rare(session, cjk)
+    return _fts_sql(query, params, paged=paged, short_drives=short_drives)
 
 
 def page_ids(

@@ -41,11 +41,13 @@ from followup_tui.services.complaints.views import (
 from followup_tui.services.orders.entry import order_view
 from followup_tui.services.orders.views import ChangeView
 from followup_tui.services.timeline.events import shipment_view
+from followup_tui.store.customer_match import customer_ids_sql, customer_pattern
 from followup_tui.store.models import (
     ChangeLog,
     Complaint,
     ComplaintClock,
     ComplaintPause,
+    Customer,
     Order,
     OrderLine,
     Shipment,
@@ -59,7 +61,10 @@ _CASE_COLUMNS = (
     "c.id, c.order_id, c.order_no, c.customer_name, c.category, c.grade, c.owner, c.status,"
     " c.received_at, c.reopen_count, c.escalated_at, c.version,"
     " (SELECT p.reason FROM complaint_pauses p WHERE p.complaint_id = c.id"
-    " AND p.ended_at IS NULL ORDER BY p.started_at DESC LIMIT 1)"
+    " AND p.ended_at IS NULL ORDER BY p.started_at DESC LIMIT 1),"
+    # the customer's pinyin initials, for the desk's one customer matcher in the triage
+    " (SELECT cu.name_initials FROM orders o JOIN customers cu ON cu.id = o.customer_id"
+    " WHERE o.id = c.order_id)"
 )
 _CLOCK_COLUMNS = (
     "k.complaint_id, k.kind, k.target_hours, k.basis, k.role, k.armed_at, k.due_at,"
@@ -85,7 +90,10 @@ def _clocks_of(session: Session, complaint_id: int) -> tuple[ClockView, ...]:
 
 
 def complaint_row(
-    complaint: Complaint, clocks: tuple[ClockView, ...], pause_reason: str | None = None
+    complaint: Complaint,
+    clocks: tuple[ClockView, ...],
+    pause_reason: str | None = None,
+    customer_initials: str = "",
 ) -> ComplaintRow:
     return ComplaintRow(
         id=complaint.id,
@@ -103,6 +111,7 @@ def complaint_row(
         clocks=clocks,
         version=complaint.version,
         pause_reason=pause_reason,
+        customer_initials=customer_initials,
     )
 
 
@@ -150,6 +159,8 @@ def complaint_detail_in(session: Session, complaint: Complaint) -> ComplaintDeta
             complaint,
             _clocks_of(session, complaint.id),
             next((p.reason for p in reversed(pauses) if p.ended_at is None), None),
+            session.scalar(select(Customer.name_initials).where(Customer.id == order.customer_id))
+            or "",
         ),
         description=complaint.description,
         contact=complaint.contact,
@@ -235,10 +246,16 @@ def _where(
     if owner:
         clauses.append("c.owner = :owner")
         params["owner"] = owner
-    if customer:
-        escaped = customer.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append("lower(c.customer_name) LIKE :customer ESCAPE '\\'")
-        params["customer"] = f"%{escaped}%"
+    pattern = customer_pattern(customer or "")
+    if pattern is not None:
+        # The desk's one customer matcher, through the case's order (pinyin initials:
+        # "nbht" finds 宁波海天), and the name copied onto the case.
+        clauses.append(
+            "(lower(c.customer_name) LIKE :customer ESCAPE '\\'"
+            " OR c.order_id IN (SELECT o.id FROM orders o"
+            f" WHERE o.customer_id IN ({customer_ids_sql(':customer')})))"
+        )
+        params["customer"] = pattern
     return " WHERE " + " AND ".join(clauses), params
 
 
@@ -251,7 +268,8 @@ def load_open_complaints(
     customer: str | None = None,
 ) -> list[ComplaintRow]:
     """Every case not closed, with its clocks, by id; the filters are exact except
-    ``customer``, which matches any part of the name, ignoring case."""
+    ``customer``, which is the desk's customer matcher (``store/customer_match.py``):
+    any part of the name, ignoring case, or of its pinyin initials."""
     where, params = _where(grade, status, owner, customer)
     with ctx.read() as session:
         cases = session.execute(
@@ -314,6 +332,7 @@ def _build(
                 clocks=tuple(clocks),
                 version=case[11],
                 pause_reason=case[12],
+                customer_initials=case[13] or "",
             )
         )
     return rows

@@ -76,6 +76,7 @@ class ComplaintRow:
     clocks: tuple[ClockView, ...]
     version: int
     pause_reason: str | None = None  # why the case stands still, while it does
+    customer_initials: str = ""  # the customer's pinyin initials, for the customer filter
 
     def clock(self, kind: str) -> ClockView | None:
         return next((c for c in self.clocks if c.kind == kind), None)

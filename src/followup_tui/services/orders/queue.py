@@ -22,6 +22,7 @@ from typing import Any
 
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.text import fold, reverse_key
+from followup_tui.store.customer_match import customer_ids_sql, customer_params
 from followup_tui.store.queue_indexes import OPEN_ORDERS_SQL, SORT_COLUMNS, sort_index
 from followup_tui.store.schema_version import HEAD_REVISION
 from followup_tui.store.window_reader import QueryInterrupted, WindowReader
@@ -158,15 +159,22 @@ def _plan(query: QueueQuery, *, sqlite: bool) -> _Plan:
     like = _like_pattern(term)
     # Initials match anywhere: "hq" finds 深圳市华强 (szshq...), as clerks type them.
     # Initials are ASCII letters and digits, so a Chinese term simply matches none.
-    initials = like
+    # Customers are matched by the desk's one customer matcher; products the same way.
     rev = reverse_key(upper)
-    customers = (
-        "SELECT id FROM customers WHERE name_folded LIKE ? ESCAPE '\\' OR name_initials LIKE ?"
-    )
+    customers = customer_ids_sql("?")
     products = (
-        "SELECT id FROM products WHERE name_folded LIKE ? ESCAPE '\\' OR name_initials LIKE ?"
+        "SELECT id FROM products WHERE name_folded LIKE ? ESCAPE '\\'"
+        " OR name_initials LIKE ? ESCAPE '\\'"
     )
-    match_params = [like, initials, like, initials, upper, upper + _HIGH, rev, rev + _HIGH]
+    match_params = [
+        *customer_params(like),
+        like,
+        like,
+        upper,
+        upper + _HIGH,
+        rev,
+        rev + _HIGH,
+    ]
     matches = (
         f"SELECT id FROM orders WHERE customer_id IN ({customers})"
         f" UNION ALL SELECT id FROM orders WHERE lead_product_id IN ({products})"
