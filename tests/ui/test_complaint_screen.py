@@ -21,6 +21,7 @@ from followup_tui.config import Config
 from followup_tui.screens.complaints.detail import ComplaintDetailScreen
 from followup_tui.screens.complaints.form_base import CaseForm
 from followup_tui.screens.complaints.triage import ComplaintQueueScreen
+from followup_tui.screens.shared.leaving import DiscardScreen
 from followup_tui.services.complaints.views import ComplaintDetail
 from followup_tui.workflows.complaints import TRIAGE
 from followup_tui.workflows.orders import QUEUE
@@ -192,6 +193,35 @@ def test_pause_for_qc_then_resume(desk: Desk) -> None:
     assert "⏸" in seen["text"]
     resumed = seen["resumed"]
     assert not resumed.row.paused and resumed.pauses[-1].ended_at is not None
+
+
+def test_escape_asks_on_a_typed_case_form_and_not_on_an_untouched_one(desk: Desk) -> None:
+    """Escape on a filled remedy or pause form used to throw the typing away at once."""
+    major, _ordinary = file_cases(desk)
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "m")
+        seen["remedy"] = isinstance(pilot.app.screen, CaseForm)
+        await press(pilot, "escape")  # nothing typed: closes at once
+        seen["untouched_closed"] = pilot.app.screen is screen
+        await press(pilot, "p")
+        form = pilot.app.screen
+        assert isinstance(form, CaseForm)
+        form.query_one("#in-note", Input).value = "第三方质检中"
+        await press(pilot, "escape")
+        seen["asked"] = isinstance(pilot.app.screen, DiscardScreen)
+        await press(pilot, "escape")
+        note = form.text("note")
+        seen["kept"] = pilot.app.screen is form and note == "第三方质检中"
+        await press(pilot, "escape", "y")
+        seen["closed"] = pilot.app.screen is screen
+
+    desk.run(body)
+    assert seen == dict.fromkeys(("remedy", "untouched_closed", "asked", "kept", "closed"), True)
+    assert not case(desk, major.row.id).row.paused
 
 
 def test_a_case_from_acknowledgement_to_satisfaction_on_its_detail(desk: Desk) -> None:

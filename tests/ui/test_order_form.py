@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 
 from followup_tui.screens.orders.conflict import ConflictScreen
 from followup_tui.screens.orders.form import OrderFormScreen
+from followup_tui.screens.shared.leaving import DiscardScreen
 from followup_tui.services.orders.entry import draft_from_order, edit_order
 
 from .desk_kit import (
@@ -137,17 +138,42 @@ class TestNewOrder:
         ]
         assert detail.changes[0].actor == "tester"
 
-    def test_escape_leaves_without_saving(self, desk: Desk) -> None:
+    def test_escape_on_a_filled_form_asks_before_throwing_the_input_away(self, desk: Desk) -> None:
+        """Escape used to close a filled form at once, and the typing was gone."""
         before = desk.statuses()
 
         async def body(pilot: Pilot[Any]) -> None:
             await open_new_form(pilot)
             await type_text(pilot, "Acme GmbH")
             await press(pilot, "escape")
+            assert isinstance(pilot.app.screen, DiscardScreen)
+            await press(pilot, "escape")  # keep editing: a second Escape loses nothing
+            assert field(pilot, "customer").value == "Acme GmbH"
+            await press(pilot, "escape", "n")
+            assert field(pilot, "customer").value == "Acme GmbH"
+            await press(pilot, "escape", "y")
             assert pilot.app.screen is queue(pilot.app)
 
         desk.run(body)
         assert desk.statuses() == before
+
+    def test_escape_on_an_untouched_form_closes_at_once(self, desk: Desk) -> None:
+        """The suggested order number, a line added and left blank: nothing typed."""
+        target = open_queue()[2]
+
+        async def body(pilot: Pilot[Any]) -> None:
+            await open_new_form(pilot)
+            assert field(pilot, "order-no").value  # the desk's next number
+            await press(pilot, "ctrl+l", "escape")
+            assert pilot.app.screen is queue(pilot.app)
+            await move_to(pilot, target.order_no)
+            await press(pilot, "e")
+            form(pilot)
+            await settle(pilot)
+            await press(pilot, "escape")
+            assert pilot.app.screen is queue(pilot.app)
+
+        desk.run(body)
 
 
 class TestEditOrder:

@@ -26,9 +26,11 @@ from followup_tui.screens.orders.form_model import (
     blank_values,
     build_draft,
     theirs_as_values,
+    typed_since,
     untouched_fields,
     values_from_detail,
 )
+from followup_tui.screens.shared.leaving import leave
 from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service, desk
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
@@ -144,6 +146,11 @@ class OrderFormScreen(DeskModal[OrderView | None]):
         field = self.query_one(f"#in-{dom_id('order_no')}", Input)
         if not field.value:
             field.value = number
+            if self._values is not None:  # the desk's suggestion is not the clerk's typing
+                self._values = FormValues(
+                    {**self._values.header, "order_no": number},
+                    [dict(line) for line in self._values.lines],
+                )
 
     def _fill(self, values: FormValues) -> None:
         for name, value in values.header.items():
@@ -202,7 +209,9 @@ class OrderFormScreen(DeskModal[OrderView | None]):
             self._show_lines()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Escape: at once on an untouched form, after asking when something was typed."""
+        opened = self._values
+        leave(self, opened is not None and typed_since(opened, self.current_values()))
 
     def action_save(self) -> None:
         values = self.current_values()

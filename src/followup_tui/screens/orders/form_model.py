@@ -239,6 +239,28 @@ def untouched_fields(mine: FormValues, opened: FormValues) -> set[str]:
     return same
 
 
+def _filled_lines(lines: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The lines as the clerk sees them, without blank ones (a unit and currency of
+    their own are defaults, not typing)."""
+    return [
+        {name: line.get(name, "").strip() for name in LINE_FIELDS}
+        for line in lines
+        if any(line.get(name, "").strip() for name in LINE_FIELDS if name not in _DEFAULTED)
+    ]
+
+
+_DEFAULTED = frozenset({"unit", "currency"})
+
+
+def typed_since(opened: FormValues, now: FormValues) -> bool:
+    """Whether the clerk changed anything since the form opened: leaving then asks."""
+    header_changed = any(
+        now.header.get(name, "").strip() != opened.header.get(name, "").strip()
+        for name in HEADER_FIELDS
+    )
+    return header_changed or _filled_lines(now.lines) != _filled_lines(opened.lines)
+
+
 def merge(mine: FormValues, theirs: dict[str, object], take_theirs: set[str]) -> FormValues:
     """My values, with the fields the clerk chose taken from the other save."""
     current = theirs_as_values(theirs)
