@@ -157,6 +157,28 @@ class TestNewOrder:
         desk.run(body)
         assert desk.statuses() == before
 
+    def test_a_line_added_with_ctrl_l_takes_the_unit_and_currency_of_the_line_above(
+        self, desk: Desk
+    ) -> None:
+        """Lines added with ctrl+l used to start with no unit and no currency."""
+
+        async def body(pilot: Pilot[Any]) -> None:
+            await open_new_form(pilot)
+            assert (field(pilot, "lines-0-unit").value, field(pilot, "lines-0-currency").value) == (
+                "pcs",
+                "CNY",
+            )
+            await press(pilot, "ctrl+l")
+            assert field(pilot, "lines-1-unit").value == "pcs"
+            assert field(pilot, "lines-1-currency").value == "CNY"
+            assert pilot.app.focused is field(pilot, "lines-1-product")
+            fill(pilot, lines_1_unit="kg", lines_1_currency="USD")
+            await press(pilot, "ctrl+l")
+            assert field(pilot, "lines-2-unit").value == "kg"
+            assert field(pilot, "lines-2-currency").value == "USD"
+
+        desk.run(body)
+
     def test_escape_on_an_untouched_form_closes_at_once(self, desk: Desk) -> None:
         """The suggested order number, a line added and left blank: nothing typed."""
         target = open_queue()[2]

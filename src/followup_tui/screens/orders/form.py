@@ -198,10 +198,18 @@ class OrderFormScreen(DeskModal[OrderView | None]):
     # --- actions ----------------------------------------------------------------------
 
     def action_add_line(self) -> None:
+        """Show one more line, with the unit and currency of the line above it: an
+        order's lines are nearly always counted and priced alike."""
         if self._line_count < MAX_LINES:
+            index = self._line_count
             self._line_count += 1
+            for name in ("unit", "currency"):
+                above = self.query_one(f"#in-{dom_id(f'lines.{index - 1}.{name}')}", Input)
+                below = self.query_one(f"#in-{dom_id(f'lines.{index}.{name}')}", Input)
+                if not below.value.strip():
+                    below.value = above.value
             self._show_lines()
-            self.query_one(f"#in-{dom_id(f'lines.{self._line_count - 1}.product')}", Input).focus()
+            self.query_one(f"#in-{dom_id(f'lines.{index}.product')}", Input).focus()
 
     def action_remove_line(self) -> None:
         if self._line_count > 1:
