@@ -195,6 +195,25 @@ def test_pause_for_qc_then_resume(desk: Desk) -> None:
     assert not resumed.row.paused and resumed.pauses[-1].ended_at is not None
 
 
+def test_satisfaction_on_a_case_that_is_not_closed_is_refused_before_the_form(
+    desk: Desk,
+) -> None:
+    """``f`` used to open the form and refuse only once the score was typed and saved."""
+    major, _ordinary = file_cases(desk)
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "f")
+        seen["no_form"] = pilot.app.screen is screen
+        seen["said"] = list(messages(pilot.app, "warning"))
+
+    desk.run(body)
+    assert seen["no_form"]
+    assert any("Only a closed complaint" in message for message in seen["said"])
+
+
 def test_escape_asks_on_a_typed_case_form_and_not_on_an_untouched_one(desk: Desk) -> None:
     """Escape on a filled remedy or pause form used to throw the typing away at once."""
     major, _ordinary = file_cases(desk)

@@ -475,6 +475,14 @@ def check_score(score: int) -> None:
         raise FollowupError("error.satisfaction_score", field="score", value=score)
 
 
+def check_satisfaction_allowed(status: str) -> None:
+    """Refuse a follow-up score on a case that is not closed: the customer is asked
+    how the remedy went once it is done. The desk asks this before opening the form,
+    so the clerk is not told only after typing the score."""
+    if status != ComplaintStatus.CLOSED.value:
+        raise FollowupError("error.complaint_not_closed", field="status", status=status)
+
+
 def reopens_case(score: int, policy: SlaPolicy) -> bool:
     """Whether a follow-up with ``score`` reopens the case (an unsatisfied customer)."""
     check_score(score)

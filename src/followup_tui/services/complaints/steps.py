@@ -28,6 +28,7 @@ from followup_tui.domain.complaints.sla import (
     check_complaint_move,
     check_pause,
     check_resume,
+    check_satisfaction_allowed,
     check_score,
     reopens_case,
     satisfaction_due,
@@ -466,10 +467,7 @@ def record_satisfaction(
     text = clean_text(comment, field="comment", multiline=True, max_length=NOTE_LIMIT)
 
     def change(session: Session, complaint: Complaint) -> None:
-        if complaint.status != ComplaintStatus.CLOSED.value:
-            raise FollowupError(
-                "error.complaint_not_closed", field="status", status=complaint.status
-            )
+        check_satisfaction_allowed(complaint.status)
         complaint.satisfaction_score = score
         complaint.satisfaction_comment = text
         if reopens_case(score, ctx.sla):
