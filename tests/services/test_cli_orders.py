@@ -391,3 +391,28 @@ def test_an_unknown_calendar_exits_2_naming_the_key(
     assert code == 2 and "calendar" in err
     code, _, _ = run(capsys, "config", "set", "calendar", "cn-mainland")
     assert code == 0
+
+
+def test_order_add_reports_every_problem_at_once_one_per_field(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``--unit`` only the line's fields were reported; the empty customer and
+    the negative quantity came a run later."""
+    code, _, err = run(
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        "",
+        "--quantity",
+        "-5",
+        "--requested",
+        "2026-03-01",
+    )
+    assert code == 1
+    assert "Customer: This field is required." in err
+    assert "Line 1 Quantity: The quantity must be greater than 0." in err
+    assert "Line 1 Unit: This field is required." in err
+    assert "Line 1 Product: This field is required." in err
+    assert err.count("Line 1 Product") == 1 and err.count("Line 1 Currency") == 1
+    assert not (home / "data" / "desk.db").exists()

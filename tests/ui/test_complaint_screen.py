@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from followup_tui.config import Config
 from followup_tui.screens.complaints.detail import ComplaintDetailScreen
@@ -212,6 +212,31 @@ def test_satisfaction_on_a_case_that_is_not_closed_is_refused_before_the_form(
     desk.run(body)
     assert seen["no_form"]
     assert any("Only a closed complaint" in message for message in seen["said"])
+
+
+def test_the_remedy_form_shows_every_problem_on_the_first_save(desk: Desk) -> None:
+    """The follow-ups were flagged first and the negative amount only on a second save."""
+    major, _ordinary = file_cases(desk)
+    seen: dict[str, str] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "m")
+        form = pilot.app.screen
+        assert isinstance(form, CaseForm)
+        form.query_one("#in-remedy", Select).value = "refund"
+        form.query_one("#in-amount", Input).value = "-5"
+        form.query_one("#in-follow-ups", TextArea).text = "确认到货 three days"
+        await press(pilot, "ctrl+s")
+        for name in ("amount", "follow-ups", "currency"):
+            seen[name] = str(form.query_one(f"#err-{name}", Label).render())
+
+    desk.run(body)
+    assert seen["amount"] == "The remedy amount cannot be negative.", seen
+    assert seen["follow-ups"], seen
+    assert seen["currency"] == "", seen  # the order's currency is filled in
+    assert case(desk, major.row.id).remedy_kind is None
 
 
 def test_escape_asks_on_a_typed_case_form_and_not_on_an_untouched_one(desk: Desk) -> None:

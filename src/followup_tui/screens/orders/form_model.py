@@ -17,6 +17,7 @@ from followup_tui.domain.orders.rules import (
     LineDraft,
     OrderDraft,
     Priority,
+    one_per_field,
     order_problems,
     parse_date,
     parse_decimal,
@@ -186,7 +187,7 @@ def build_draft(values: FormValues) -> tuple[OrderDraft | None, list[Problem]]:
         customer_po=head["customer_po"],
         lines=lines,
     )
-    problems += order_problems(draft)
+    problems = one_per_field(problems + order_problems(draft))
     return (None if problems else draft), problems
 
 
