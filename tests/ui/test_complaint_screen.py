@@ -239,6 +239,34 @@ def test_the_remedy_form_shows_every_problem_on_the_first_save(desk: Desk) -> No
     assert case(desk, major.row.id).remedy_kind is None
 
 
+def test_tab_and_shift_tab_on_the_remedy_form_stop_only_at_its_fields(desk: Desk) -> None:
+    """After the follow-ups box, Tab stopped at the dialog's invisible scroll area."""
+    major, _ordinary = file_cases(desk)
+    forward: list[str | None] = []
+    backward: list[str | None] = []
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "m")
+        assert isinstance(pilot.app.screen, CaseForm)
+        forward.append(getattr(pilot.app.focused, "id", None))
+        for _ in range(5):
+            await press(pilot, "tab")
+            forward.append(getattr(pilot.app.focused, "id", None))
+        await press(pilot, "shift+tab")
+        await type_text(pilot, "x")  # a typed follow-up box is left the same way
+        backward.append(getattr(pilot.app.focused, "id", None))
+        for _ in range(5):
+            await press(pilot, "shift+tab")
+            backward.append(getattr(pilot.app.focused, "id", None))
+
+    fields = ["in-remedy", "in-amount", "in-currency", "in-note", "in-follow-ups"]
+    desk.run(body, size=(80, 24))
+    assert forward == [*fields, "in-remedy"]
+    assert backward == [*reversed(fields), "in-follow-ups"]
+
+
 def test_escape_asks_on_a_typed_case_form_and_not_on_an_untouched_one(desk: Desk) -> None:
     """Escape on a filled remedy or pause form used to throw the typing away at once."""
     major, _ordinary = file_cases(desk)

@@ -84,7 +84,7 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no tab stop of its own: the fields scroll
             yield Label(Text(self.title_text, style="bold"), id="case-title")
             if self.context is not None:
                 yield Label(self.context, id="case-context")

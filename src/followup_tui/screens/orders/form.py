@@ -94,7 +94,7 @@ class OrderFormScreen(DeskModal[OrderView | None]):
             if self.detail
             else t("form.new_title")
         )
-        with VerticalScroll(id="form-body"):
+        with VerticalScroll(id="form-body", can_focus=False):  # the fields are the tab stops
             yield Label(Text(title, style="bold"), id="form-title")
             yield Label("", id="form-summary")
             with Grid(id="form-header"):

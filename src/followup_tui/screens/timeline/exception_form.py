@@ -119,7 +119,7 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no tab stop of its own: the fields scroll
             yield Label(
                 Text(t("exception_form.title", order=self.order_no), style="bold"),
                 id="exception-title",

@@ -186,7 +186,7 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no tab stop of its own: the fields scroll
             yield Label(Text(t("shipment_form.title", order=self.order_no), style="bold"))
             yield Label("", id="shipment-summary")
             for field in FIELDS:
