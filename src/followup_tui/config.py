@@ -5,7 +5,7 @@ anyone changing it underneath; a new value means a new object. Every bad value i
 at load time with the dotted key that names it, because a clerk fixing a config file over
 SSH needs to know which line to look at, and a desk that starts with a half-understood
 setting is worse than one that does not start. The CLI reads this before the first frame,
-so it imports nothing heavy (tomli_w only when a file is written).
+so it imports nothing heavy (tomlkit only when a file is written).
 """
 
 from __future__ import annotations
@@ -75,10 +75,6 @@ _TOP_KEYS: tuple[str, ...] = (
 )
 _VIEW_FIELDS: tuple[str, ...] = ("status", "owner", "sort", "descending", "filter")
 _SETTABLE = ", ".join((*_TOP_KEYS[:-2], "keymap.<id>", "views.<name>.<field>"))
-_HEADER = (
-    "# Written by `followup config set`; comments were not kept."
-    " 由 `followup config set` 写入，原注释未保留。\n"
-)
 
 
 class ConfigError(Exception):
@@ -395,21 +391,34 @@ def _write_atomic(path: Path, text: str) -> None:
         Path(temp_name).unlink(missing_ok=True)
 
 
-def _read_raw(path: Path, *, create: bool) -> dict[str, Any] | None:
-    """The file's TOML as data, or None when it is absent and must not be created."""
+def _read_text(path: Path) -> str:
+    """The file's text; a missing file reads as the commented defaults a first run
+    writes, so ``config set`` on it leaves the same commented file, changed in one line."""
     try:
-        if not path.exists():
-            if not create:
-                return None
-            _write_atomic(path, default_file_text())
-        with path.open("rb") as source:
-            return tomllib.load(source)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("", f"{path}: not valid TOML: {exc}", path) from exc
+        return path.read_text(encoding="utf-8") if path.exists() else default_file_text()
     except UnicodeDecodeError as exc:
         raise ConfigError("", f"{path}: not UTF-8 text", path) from exc
     except OSError as exc:
         raise ConfigError("", f"{path}: {exc.strerror or exc}", path) from exc
+
+
+def _loads(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("", f"{path}: not valid TOML: {exc}", path) from exc
+
+
+def _read_raw(path: Path, *, create: bool) -> dict[str, Any] | None:
+    """The file's TOML as data, or None when it is absent and must not be created."""
+    if not path.exists():
+        if not create:
+            return None
+        try:
+            _write_atomic(path, default_file_text())
+        except OSError as exc:
+            raise ConfigError("", f"{path}: {exc.strerror or exc}", path) from exc
+    return _loads(path, _read_text(path))
 
 
 def _validate(path: Path, data: Mapping[str, Any]) -> Config:
@@ -430,15 +439,64 @@ def load_config(path: Path, *, create: bool = True) -> Config:
     return Config() if data is None else _validate(path, data)
 
 
-def _write_config(path: Path, config: Config) -> None:
-    import tomli_w
+def _plain(value: object) -> object:
+    """A tomlkit item as the plain value it holds, to compare with the new data."""
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
 
-    document = config_to_dict(config)
-    document["language"] = config.language or AUTO_LANGUAGE
-    if config.store is None:
-        del document["store"]
+
+def _sync(table: Any, wanted: Mapping[str, Any]) -> None:
+    """Make a tomlkit table hold ``wanted``, touching only what differs.
+
+    A key whose value is unchanged keeps its line, its comments and its spelling, so a
+    one-key change rewrites one line and the commented defaults survive it.
+    """
+    for name in [name for name in table if name not in wanted]:
+        del table[name]
+    for name, value in wanted.items():
+        current = table.get(name)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            _sync(current, value)
+        elif name not in table:
+            _add(table, name, value)
+        elif _plain(current) != value:
+            table[name] = value
+
+
+def _add(table: Any, name: str, value: object) -> None:
+    """A new key goes right after the table's last key (or, in a table of none, after
+    the comments under its header), not after the comments that follow (they introduce
+    the next section of the commented file); a new table goes at the end, as TOML wants."""
+    import tomlkit
+    from tomlkit.container import Container
+    from tomlkit.items import AoT, Table, Whitespace
+
+    container = table if isinstance(table, Container) else table.value
+    item = tomlkit.item(value)
+    after_last_key: int | None = None
+    first_blank: int | None = None
+    for index, (key, existing) in enumerate(container.body):
+        if isinstance(existing, Table | AoT):
+            break
+        if key is not None:
+            after_last_key = index + 1
+        elif isinstance(existing, Whitespace) and first_blank is None:
+            first_blank = index
+    place = after_last_key if after_last_key is not None else first_blank
+    if isinstance(item, Table | AoT) or place is None or place >= len(container.body):
+        table[name] = item
+    else:
+        container._insert_at(place, name, item)  # the public way appends at the very end
+
+
+def _write_config(path: Path, text: str, data: Mapping[str, Any]) -> None:
+    """Write ``data`` over the file's ``text`` in place, comments and layout kept."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    _sync(document, data)
     try:
-        _write_atomic(path, _HEADER + "\n" + tomli_w.dumps(document))
+        _write_atomic(path, tomlkit.dumps(document))
     except OSError as exc:
         raise ConfigError("", f"{path}: cannot write: {exc.strerror or exc}", path) from exc
 
@@ -462,6 +520,21 @@ def _parse_raw(key: str, field_name: str, raw: str) -> object:
     return raw
 
 
+def _set_binding(table: dict[str, Any], binding: str, raw: str) -> None:
+    """Set a binding where the file already spells it (``"orders.advance" = "a"`` or
+    the nested ``[keymap.orders]``), else as one quoted dotted key."""
+    if binding not in table:
+        parts = binding.split(".")
+        for cut in range(1, len(parts)):
+            head = ".".join(parts[:cut])
+            nested = table.get(head)
+            if isinstance(nested, Mapping):
+                table[head] = inner = dict(nested)
+                _set_binding(inner, ".".join(parts[cut:]), raw)
+                return
+    table[binding] = raw
+
+
 def _with_value(data: Mapping[str, Any], key: str, raw: str) -> dict[str, Any]:
     """Apply one change to the file's raw data; validation comes after, on the whole file."""
     updated: dict[str, Any] = copy.deepcopy(dict(data))
@@ -478,10 +551,8 @@ def _with_value(data: Mapping[str, Any], key: str, raw: str) -> dict[str, Any]:
         current = updated.get("keymap", {})
         if not isinstance(current, Mapping):
             raise _bad("keymap", "a table of binding id = key", current)
-        flat: dict[str, object] = {}
-        _flatten_keymap("", current, flat)
-        flat[key.removeprefix("keymap.")] = raw
-        updated["keymap"] = flat
+        updated["keymap"] = keymap = dict(current)
+        _set_binding(keymap, key.removeprefix("keymap."), raw)
     elif parts[0] == "views" and len(parts) == 3:
         name, field_name = parts[1], parts[2]
         if field_name not in _VIEW_FIELDS:
@@ -507,9 +578,11 @@ def set_config_value(path: Path, key: str, raw_value: str) -> Config:
     ``config set`` can repair the one bad value that keeps the desk from starting. A missing
     file counts as the defaults, and a refused value creates no file either.
     """
-    data = _read_raw(path, create=False) or {}
-    config = _validate(path, _with_value(data, key, raw_value))
-    _write_config(path, config)
+    text = _read_text(path)
+    data = _loads(path, text)
+    updated = _with_value(data, key, raw_value)
+    config = _validate(path, updated)
+    _write_config(path, text, updated)
     return config
 
 

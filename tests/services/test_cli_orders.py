@@ -471,3 +471,28 @@ def test_delivered_and_accepted_orders_list_no_days_left(
     assert code == 0
     line = next(line for line in out.splitlines() if order_no in line)
     assert "—" in line and "-" not in line.replace(order_no, "").replace("2026-01-20", "")
+
+
+def test_order_add_reports_every_problem_at_once_one_per_field(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``--unit`` only the line's fields were reported; the empty customer and
+    the negative quantity came a run later."""
+    code, _, err = run(
+        capsys,
+        "order",
+        "add",
+        "--customer",
+        "",
+        "--quantity",
+        "-5",
+        "--requested",
+        "2026-03-01",
+    )
+    assert code == 1
+    assert "Customer: This field is required." in err
+    assert "Line 1 Quantity: The quantity must be greater than 0." in err
+    assert "Line 1 Unit: This field is required." in err
+    assert "Line 1 Product: This field is required." in err
+    assert err.count("Line 1 Product") == 1 and err.count("Line 1 Currency") == 1
+    assert not (home / "data" / "desk.db").exists()

@@ -442,3 +442,28 @@ def test_closing_a_paused_case_ends_the_pause(store_ctx: StoreContext, order: Or
     pause_complaint(store_ctx, case.row.id, "customer")
     done = close_complaint(store_ctx, case.row.id, "Confirmed")
     assert not done.row.paused and done.pauses[0].ended_at == done.closed_at
+
+
+def test_a_remedy_is_refused_with_every_problem_at_once(
+    store_ctx: StoreContext, order: OrderView, unchanged: Callable[[int], None]
+) -> None:
+    """The kind, the amount, the currency and the follow-ups were refused one per call."""
+    case = acknowledge_complaint(store_ctx, new_case(store_ctx, order).row.id)
+    unchanged(case.row.id)
+    with pytest.raises(FollowupError) as refused:
+        record_remedy(
+            store_ctx,
+            case.row.id,
+            kind="voucher",
+            amount="-5",
+            currency="dollars",
+            note="",
+            follow_ups=[("call back", 999)],
+        )
+    assert [problem.field for problem in refused.value.problems] == [
+        "remedy",
+        "amount",
+        "currency",
+        "follow_ups[0]",
+    ]
+    unchanged(case.row.id)

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from followup_tui.screens.archive.archive import ArchiveScreen
+from followup_tui.screens.shared.prompt import PromptScreen
 from followup_tui.workflows.archive import ARCHIVE
 
 from .desk_kit import (
@@ -341,3 +342,24 @@ def test_the_kind_facet_and_refile_offer_the_companys_own_kinds(desk: Desk) -> N
     assert "sample_card" in seen["facet"]
     assert "sample_card" in seen["refile"]
     assert seen["kinds"] == ["sample_card"]
+
+
+def test_a_date_range_that_does_not_read_keeps_the_dialog_open(desk: Desk) -> None:
+    """``r`` with a bad range used to close the dialog with a toast."""
+    file_docs(desk, desk.folder / "incoming")
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await open_archive(pilot)
+        await press(pilot, "tab", "r")  # the results have the keys; the search box types
+        prompt = pilot.app.screen
+        assert isinstance(prompt, PromptScreen)
+        await type_text(pilot, "2025-13..soon")
+        await press(pilot, "enter")
+        seen["open"] = pilot.app.screen is prompt
+        seen["marked"] = prompt.query_one(Input).has_class("-invalid")
+        seen["error"] = str(prompt.query_one("#prompt-error", Label).render())
+
+    desk.run(body)
+    assert seen["open"] and seen["marked"]
+    assert "is not a date range" in seen["error"]

@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from followup_tui.config import Config
 from followup_tui.screens.complaints.detail import ComplaintDetailScreen
 from followup_tui.screens.complaints.form_base import CaseForm
 from followup_tui.screens.complaints.triage import ComplaintQueueScreen
+from followup_tui.screens.shared.leaving import DiscardScreen
 from followup_tui.services.complaints.views import ComplaintDetail
 from followup_tui.workflows.complaints import TRIAGE
 from followup_tui.workflows.orders import QUEUE
@@ -192,6 +193,107 @@ def test_pause_for_qc_then_resume(desk: Desk) -> None:
     assert "⏸" in seen["text"]
     resumed = seen["resumed"]
     assert not resumed.row.paused and resumed.pauses[-1].ended_at is not None
+
+
+def test_satisfaction_on_a_case_that_is_not_closed_is_refused_before_the_form(
+    desk: Desk,
+) -> None:
+    """``f`` used to open the form and refuse only once the score was typed and saved."""
+    major, _ordinary = file_cases(desk)
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "f")
+        seen["no_form"] = pilot.app.screen is screen
+        seen["said"] = list(messages(pilot.app, "warning"))
+
+    desk.run(body)
+    assert seen["no_form"]
+    assert any("Only a closed complaint" in message for message in seen["said"])
+
+
+def test_the_remedy_form_shows_every_problem_on_the_first_save(desk: Desk) -> None:
+    """The follow-ups were flagged first and the negative amount only on a second save."""
+    major, _ordinary = file_cases(desk)
+    seen: dict[str, str] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "m")
+        form = pilot.app.screen
+        assert isinstance(form, CaseForm)
+        form.query_one("#in-remedy", Select).value = "refund"
+        form.query_one("#in-amount", Input).value = "-5"
+        form.query_one("#in-follow-ups", TextArea).text = "确认到货 three days"
+        await press(pilot, "ctrl+s")
+        for name in ("amount", "follow-ups", "currency"):
+            seen[name] = str(form.query_one(f"#err-{name}", Label).render())
+
+    desk.run(body)
+    assert seen["amount"] == "The remedy amount cannot be negative.", seen
+    assert seen["follow-ups"], seen
+    assert seen["currency"] == "", seen  # the order's currency is filled in
+    assert case(desk, major.row.id).remedy_kind is None
+
+
+def test_tab_and_shift_tab_on_the_remedy_form_stop_only_at_its_fields(desk: Desk) -> None:
+    """After the follow-ups box, Tab stopped at the dialog's invisible scroll area."""
+    major, _ordinary = file_cases(desk)
+    forward: list[str | None] = []
+    backward: list[str | None] = []
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "m")
+        assert isinstance(pilot.app.screen, CaseForm)
+        forward.append(getattr(pilot.app.focused, "id", None))
+        for _ in range(5):
+            await press(pilot, "tab")
+            forward.append(getattr(pilot.app.focused, "id", None))
+        await press(pilot, "shift+tab")
+        await type_text(pilot, "x")  # a typed follow-up box is left the same way
+        backward.append(getattr(pilot.app.focused, "id", None))
+        for _ in range(5):
+            await press(pilot, "shift+tab")
+            backward.append(getattr(pilot.app.focused, "id", None))
+
+    fields = ["in-remedy", "in-amount", "in-currency", "in-note", "in-follow-ups"]
+    desk.run(body, size=(80, 24))
+    assert forward == [*fields, "in-remedy"]
+    assert backward == [*reversed(fields), "in-follow-ups"]
+
+
+def test_escape_asks_on_a_typed_case_form_and_not_on_an_untouched_one(desk: Desk) -> None:
+    """Escape on a filled remedy or pause form used to throw the typing away at once."""
+    major, _ordinary = file_cases(desk)
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_triage(pilot)
+        screen.table.move_cursor_to_key(major.row.id)
+        await press(pilot, "m")
+        seen["remedy"] = isinstance(pilot.app.screen, CaseForm)
+        await press(pilot, "escape")  # nothing typed: closes at once
+        seen["untouched_closed"] = pilot.app.screen is screen
+        await press(pilot, "p")
+        form = pilot.app.screen
+        assert isinstance(form, CaseForm)
+        form.query_one("#in-note", Input).value = "第三方质检中"
+        await press(pilot, "escape")
+        seen["asked"] = isinstance(pilot.app.screen, DiscardScreen)
+        await press(pilot, "escape")
+        note = form.text("note")
+        seen["kept"] = pilot.app.screen is form and note == "第三方质检中"
+        await press(pilot, "escape", "y")
+        seen["closed"] = pilot.app.screen is screen
+
+    desk.run(body)
+    assert seen == dict.fromkeys(("remedy", "untouched_closed", "asked", "kept", "closed"), True)
+    assert not case(desk, major.row.id).row.paused
 
 
 def test_a_case_from_acknowledgement_to_satisfaction_on_its_detail(desk: Desk) -> None:

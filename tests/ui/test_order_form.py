@@ -11,6 +11,7 @@ from textual.widgets import Input, Label
 
 from followup_tui.screens.orders.conflict import ConflictScreen
 from followup_tui.screens.orders.form import OrderFormScreen
+from followup_tui.screens.shared.leaving import DiscardScreen
 from followup_tui.services.orders.entry import draft_from_order, edit_order
 
 from .desk_kit import (
@@ -137,17 +138,64 @@ class TestNewOrder:
         ]
         assert detail.changes[0].actor == "tester"
 
-    def test_escape_leaves_without_saving(self, desk: Desk) -> None:
+    def test_escape_on_a_filled_form_asks_before_throwing_the_input_away(self, desk: Desk) -> None:
+        """Escape used to close a filled form at once, and the typing was gone."""
         before = desk.statuses()
 
         async def body(pilot: Pilot[Any]) -> None:
             await open_new_form(pilot)
             await type_text(pilot, "Acme GmbH")
             await press(pilot, "escape")
+            assert isinstance(pilot.app.screen, DiscardScreen)
+            await press(pilot, "escape")  # keep editing: a second Escape loses nothing
+            assert field(pilot, "customer").value == "Acme GmbH"
+            await press(pilot, "escape", "n")
+            assert field(pilot, "customer").value == "Acme GmbH"
+            await press(pilot, "escape", "y")
             assert pilot.app.screen is queue(pilot.app)
 
         desk.run(body)
         assert desk.statuses() == before
+
+    def test_a_line_added_with_ctrl_l_takes_the_unit_and_currency_of_the_line_above(
+        self, desk: Desk
+    ) -> None:
+        """Lines added with ctrl+l used to start with no unit and no currency."""
+
+        async def body(pilot: Pilot[Any]) -> None:
+            await open_new_form(pilot)
+            assert (field(pilot, "lines-0-unit").value, field(pilot, "lines-0-currency").value) == (
+                "pcs",
+                "CNY",
+            )
+            await press(pilot, "ctrl+l")
+            assert field(pilot, "lines-1-unit").value == "pcs"
+            assert field(pilot, "lines-1-currency").value == "CNY"
+            assert pilot.app.focused is field(pilot, "lines-1-product")
+            fill(pilot, lines_1_unit="kg", lines_1_currency="USD")
+            await press(pilot, "ctrl+l")
+            assert field(pilot, "lines-2-unit").value == "kg"
+            assert field(pilot, "lines-2-currency").value == "USD"
+
+        desk.run(body)
+
+    def test_escape_on_an_untouched_form_closes_at_once(self, desk: Desk) -> None:
+        """The suggested order number, a line added and left blank: nothing typed."""
+        target = open_queue()[2]
+
+        async def body(pilot: Pilot[Any]) -> None:
+            await open_new_form(pilot)
+            assert field(pilot, "order-no").value  # the desk's next number
+            await press(pilot, "ctrl+l", "escape")
+            assert pilot.app.screen is queue(pilot.app)
+            await move_to(pilot, target.order_no)
+            await press(pilot, "e")
+            form(pilot)
+            await settle(pilot)
+            await press(pilot, "escape")
+            assert pilot.app.screen is queue(pilot.app)
+
+        desk.run(body)
 
 
 class TestEditOrder:

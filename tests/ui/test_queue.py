@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.orders.rules import LineDraft, OrderDraft
@@ -321,17 +321,34 @@ class TestSingleWorkflows:
         assert order.confirmed_date == promised
         assert order.due_date == promised
 
-    def test_confirm_refuses_a_date_that_is_not_a_date(self, desk: Desk) -> None:
+    @pytest.mark.parametrize("typed", ["next friday", "2027-13-01"])
+    def test_confirm_keeps_the_dialog_open_on_a_date_that_is_not_a_date(
+        self, desk: Desk, typed: str
+    ) -> None:
+        """A bad date used to close the dialog with a toast, so the clerk retyped it all:
+        the dialog stays, the field is marked, the message is under it, the text kept."""
         draft = next(spec for spec in open_queue() if spec.status is OrderStatus.DRAFT)
+        promised = draft.due + timedelta(days=3)
 
         async def body(pilot: Pilot[Any]) -> None:
             await move_to(pilot, draft.order_no)
             await press(pilot, "y")
-            await answer(pilot, "next friday")
-            assert any("next friday" in m for m in messages(pilot.app, "error"))
+            await answer(pilot, typed)
+            prompt = pilot.app.screen
+            assert isinstance(prompt, PromptScreen)
+            field = prompt.query_one(Input)
+            assert field.value == typed
+            assert field.has_class("-invalid")
+            error = prompt.query_one("#prompt-error", Label).render()
+            assert f'"{typed}" is not a date' in str(error)
+            assert not list(messages(pilot.app, "error"))
+            assert desk.status(draft.order_no) == OrderStatus.DRAFT
+            await answer(pilot, promised.isoformat())  # corrected in place, accepted
+            assert not isinstance(pilot.app.screen, PromptScreen)
 
         desk.run(body)
-        assert desk.status(draft.order_no) == OrderStatus.DRAFT
+        order = desk.detail(draft.order_no).order
+        assert (order.status, order.confirmed_date) == (OrderStatus.CONFIRMED, promised)
 
     def test_cancel_asks_for_a_reason_and_keeps_it(self, desk: Desk) -> None:
         target = open_queue()[1].order_no

@@ -10,6 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Select
 
+from followup_tui.screens.shared.leaving import DiscardScreen
 from followup_tui.screens.timeline.shipment_form import (
     MODES,
     ShipmentDraft,
@@ -118,10 +119,12 @@ def test_a_bad_eta_and_an_empty_carrier_are_shown_together(desk: Desk) -> None:
         seen["before_etd"] = label_text(form, "#err-eta")
         seen["carrier_after"] = label_text(form, "#err-carrier")
         await press(pilot, "escape")
+        seen["asked"] = isinstance(pilot.app.screen, DiscardScreen)  # something was typed
+        await press(pilot, "y")
         seen["closed"] = isinstance(pilot.app.screen, TimelineScreen)
 
     desk.run(body)
-    assert seen["open"]
+    assert seen["open"] and seen["asked"]
     assert seen["carrier"] == "This field is required."
     assert "2026-13-01" in seen["eta"] and "YYYY-MM-DD" in seen["eta"]
     assert seen["etd"] == ""

@@ -23,6 +23,7 @@ from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.timeline.contingency import load_contingency
 from followup_tui.domain.timeline.disruptions import ExceptionDraft, ExceptionKind
 from followup_tui.i18n import load_catalog
+from followup_tui.screens.shared.leaving import DiscardScreen
 from followup_tui.screens.timeline.contingency import ContingencyScreen
 from followup_tui.screens.timeline.exception_form import ExceptionFormScreen, read_impact_days
 from followup_tui.screens.timeline.notice import NoticeScreen
@@ -141,12 +142,32 @@ def test_a_party_chosen_by_hand_stays_when_the_kind_changes() -> None:
     assert results == [ExceptionDraft(ExceptionKind.MATERIAL_SHORTAGE, "客户改色", "customer", 0)]
 
 
-def test_escape_leaves_the_exception_form_without_a_draft() -> None:
+def test_escape_on_a_typed_exception_form_asks_then_leaves_without_a_draft() -> None:
+    seen: dict[str, Any] = {}
+
     async def body(pilot: Pilot[Any], form: ExceptionFormScreen) -> None:
+        await pilot.pause()
         form.query_one("#in-cause", Input).value = "typed, then abandoned"
         await pilot.press("escape")
+        await pilot.pause()
+        seen["asked"] = isinstance(pilot.app.screen, DiscardScreen)
+        await pilot.press("escape")  # keep editing
+        await pilot.pause()
+        seen["kept"] = pilot.app.screen is form
+        await pilot.press("escape", "y")
 
     assert run_dialog(ExceptionFormScreen("PO-1", MILESTONES, None), body) == [None]
+    assert seen == {"asked": True, "kept": True}
+
+
+def test_escape_on_an_untouched_exception_form_closes_at_once() -> None:
+    """The party the form suggests for the kind is the start, not the clerk's typing."""
+
+    async def body(pilot: Pilot[Any], form: ExceptionFormScreen) -> None:
+        await pilot.pause()
+        await pilot.press("escape")
+
+    assert run_dialog(ExceptionFormScreen("PO-1", MILESTONES, "unknown"), body) == [None]
 
 
 # --- contingency plans ---------------------------------------------------------------------

@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input, Label
 
+from followup_tui.screens.shared.prompt import PromptScreen
 from followup_tui.screens.timeline.notice import NoticeScreen
 from followup_tui.screens.timeline.timeline import TimelineScreen
 from followup_tui.widgets.gantt import GanttView
 from followup_tui.workflows.timeline import TIMELINE
 
-from .desk_kit import Desk, palette_of, press, screen_text, settle
+from .desk_kit import Desk, palette_of, press, screen_text, settle, type_text
 
 
 async def open_timeline(pilot: Pilot[Any]) -> TimelineScreen:
@@ -135,3 +137,27 @@ def test_the_timeline_speaks_chinese(desk: Desk) -> None:
     desk.run(body)
     text = seen["text"]
     assert "订单确认" in text and "承诺交期" in text and "个订单" in text
+
+
+def test_a_date_that_is_not_a_date_keeps_the_to_date_dialog_open(desk: Desk) -> None:
+    """``g`` with ``2027-13-01`` used to close the dialog with a toast."""
+
+    async def body(pilot: Pilot[Any]) -> None:
+        screen = await open_timeline(pilot)
+        gantt = screen.query_one(GanttView)
+        target = screen.rows[0]
+        gantt.move_cursor_to(target.order_id)
+        await press(pilot, "space")  # open the order's milestones
+        gantt.move_cursor_to(target.order_id, target.milestones[-1].milestone_id)
+        await settle(pilot)
+        await press(pilot, "g")
+        prompt = pilot.app.screen
+        assert isinstance(prompt, PromptScreen)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2027-13-01")
+        await press(pilot, "enter")
+        assert pilot.app.screen is prompt
+        assert prompt.query_one(Input).has_class("-invalid")
+        assert '"2027-13-01"' in str(prompt.query_one("#prompt-error", Label).render())
+
+    desk.run(body)

@@ -21,6 +21,7 @@ from followup_tui.config import (
     config_path,
     config_to_dict,
     data_dir,
+    default_file_text,
     default_store_path,
     get_config_value,
     load_config,
@@ -269,8 +270,7 @@ def test_set_round_trips(path: Path) -> None:
     assert returned.views["week"] == SavedView("week", owner="李娜")
 
     text = path.read_text(encoding="utf-8")
-    assert text.splitlines()[0].startswith("# Written by `followup config set`")
-    assert sum(line.startswith("#") for line in text.splitlines()) == 1
+    assert text.startswith(default_file_text().splitlines()[0])  # the commented file, kept
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not list(path.parent.glob(".*tmp"))
 
@@ -280,6 +280,36 @@ def test_set_round_trips(path: Path) -> None:
     assert get_config_value(returned, "views.mine.descending") == "true"
     assert get_config_value(returned, "views.week.owner") == "李娜"
     assert get_config_value(returned, "store") == "/srv/followup/desk.db"
+
+
+def test_set_changes_one_line_and_keeps_every_comment(path: Path) -> None:
+    """The palette's language switch and ``config set`` used to rewrite the file from
+    the data alone, dropping the commented defaults a clerk reads to edit it."""
+    load_config(path)
+    before = path.read_text(encoding="utf-8").splitlines()
+    set_config_value(path, "language", "zh_CN")
+    after = path.read_text(encoding="utf-8").splitlines()
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert changed == [('language = "auto"', 'language = "zh_CN"')]
+
+
+def test_set_keeps_the_clerks_own_comments_and_spelling(path: Path) -> None:
+    write(
+        path,
+        '# my desk\nlanguage = "en" # English for now\n\n[keymap]\n'
+        '# hold is on H here\norders.hold = "H"\n',
+    )
+    set_config_value(path, "keymap.orders.hold", "ctrl+h")
+    set_config_value(path, "keymap.orders.advance", "A")
+    set_config_value(path, "timezone", "UTC")
+    text = path.read_text(encoding="utf-8")
+    for kept in ("# my desk", '"en" # English for now', "# hold is on H here"):
+        assert kept in text
+    assert 'orders.hold = "ctrl+h"' in text  # changed where it was written, unquoted
+    config = load_config(path)
+    assert dict(config.keymap) == {"orders.hold": "ctrl+h", "orders.advance": "A"}
+    assert config.timezone == "UTC"
+    assert config.language == "en"
 
 
 def test_set_language_auto_stores_none(path: Path) -> None:
@@ -295,7 +325,8 @@ def test_set_empty_store_goes_back_to_the_default(path: Path) -> None:
     set_config_value(path, "store", "/tmp/desk.db")
     config = set_config_value(path, "store", "")
     assert config.store is None
-    assert "store" not in path.read_text(encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if line.startswith("store")]  # only the comment
     assert get_config_value(config, "store") == ""
 
 
@@ -455,7 +486,7 @@ def test_followup_data_dir_is_honoured(tmp_path: Path) -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, followup_tui.config; print('tomli_w' in sys.modules)"
+    code = "import sys, followup_tui.config; print('tomlkit' in sys.modules)"
     env = {**os.environ, "FOLLOWUP_CONFIG": "/nonexistent/config.toml"}
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env

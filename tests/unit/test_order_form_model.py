@@ -9,6 +9,7 @@ from followup_tui.screens.orders.form_model import (
     FormValues,
     blank_values,
     build_draft,
+    typed_since,
     untouched_fields,
 )
 
@@ -56,3 +57,28 @@ def test_untouched_fields_are_those_equal_to_what_was_opened() -> None:
     mine.lines[0]["quantity"] = "200"
     assert "lines" not in untouched_fields(mine, opened)
     assert touched.isdisjoint(untouched_fields(mine, opened))
+
+
+def test_an_empty_quantity_is_one_problem_not_two() -> None:
+    """It was both "required" and "must be greater than 0"; the customer's is kept."""
+    values = _values()
+    values.lines[0]["quantity"] = ""
+    values.header["customer"] = ""
+    draft, problems = build_draft(values)
+    assert draft is None
+    assert [(problem.field, problem.key) for problem in problems] == [
+        ("lines.0.quantity", "error.required"),
+        ("customer", "error.required"),
+    ]
+
+
+def test_typing_since_the_form_opened_is_what_leaving_asks_about() -> None:
+    opened = _values()
+    assert not typed_since(opened, _values())
+    with_blank_line = _values()
+    with_blank_line.lines.append({"unit": "pcs", "currency": "USD"})  # ctrl+l, left blank
+    assert not typed_since(opened, with_blank_line)
+    assert typed_since(opened, _values(spec="2 m"))
+    changed = _values()
+    changed.header["customer_po"] = "CPO-1"
+    assert typed_since(opened, changed)

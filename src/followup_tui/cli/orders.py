@@ -51,6 +51,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from followup_tui.cli.output import (
@@ -71,6 +72,7 @@ from followup_tui.domain.orders.rules import (
     QUANTITY_PLACES,
     LineDraft,
     days_left,
+    one_per_field,
     parse_date,
     parse_decimal,
 )
@@ -78,6 +80,7 @@ from followup_tui.i18n import t
 
 if TYPE_CHECKING:
     from followup_tui.domain.calendar import BusinessCalendar
+    from followup_tui.domain.orders.rules import OrderDraft
     from followup_tui.services.orders.queue import QueueRow
     from followup_tui.services.orders.views import OrderView
     from followup_tui.store.unit_of_work import StoreContext
@@ -137,6 +140,10 @@ def open_for_write(settings: DeskSettings) -> StoreContext:
 # --- order add --------------------------------------------------------------------------
 
 
+_STAND_IN_ORDER_NO = "PO-0000-00000"
+_STAND_IN_OWNER = "clerk"
+
+
 class _Problems:
     """Collects every bad value before anything is saved, so the clerk fixes them all in
     one go instead of re-running the command once per typo."""
@@ -158,14 +165,18 @@ class _Problems:
         return value
 
     def raise_any(self) -> None:
-        if self.found:
-            first = self.found[0]
+        """Refuse with every problem found, one per field (see ``one_per_field``)."""
+        found = one_per_field(self.found)
+        if found:
+            first = found[0]
             raise FollowupError(
-                first.key, field=first.field, problems=tuple(self.found), **dict(first.params)
+                first.key, field=first.field, problems=tuple(found), **dict(first.params)
             )
 
 
-def _line(problems: _Problems, index: int, raw: tuple[str | None, ...]) -> LineDraft | None:
+def _line(problems: _Problems, index: int, raw: tuple[str | None, ...]) -> LineDraft:
+    """The line as typed; a value that is missing or does not read is a problem, and a
+    stand-in lets the order's rules check every other field in the same pass."""
     product, spec, quantity, unit, price, currency = raw
     prefix = f"lines.{index}."
     product = problems.require(prefix + "product", product)
@@ -183,15 +194,13 @@ def _line(problems: _Problems, index: int, raw: tuple[str | None, ...]) -> LineD
         unit_price = problems.take(
             lambda: parse_decimal(raw_price, field=prefix + "unit_price", places=PRICE_PLACES)
         )
-    if product is None or unit is None or currency is None or amount is None or unit_price is None:
-        return None  # the problems are collected; the caller raises them all at once
     return LineDraft(
-        product=product,
+        product=product or "",
         spec=spec or "",
-        quantity=amount,
-        unit=unit,
-        unit_price=unit_price,
-        currency=currency.strip().upper(),
+        quantity=Decimal(0) if amount is None else amount,
+        unit=unit or "",
+        unit_price=Decimal(0) if unit_price is None else unit_price,
+        currency=(currency or "").strip().upper(),
     )
 
 
@@ -201,8 +210,7 @@ def _lines(args: argparse.Namespace, problems: _Problems) -> list[LineDraft]:
     if any(value not in (None, "") for value in flags):
         raw_lines.append(flags)
     raw_lines.extend(tuple(parts) for parts in args.lines)
-    drafts = [_line(problems, index, raw) for index, raw in enumerate(raw_lines)]
-    return [draft for draft in drafts if draft is not None]
+    return [_line(problems, index, raw) for index, raw in enumerate(raw_lines)]
 
 
 def _optional_date(problems: _Problems, raw: str | None, field: str) -> date | None:
@@ -211,8 +219,42 @@ def _optional_date(problems: _Problems, raw: str | None, field: str) -> date | N
     return problems.take(lambda: parse_date(raw, field=field))
 
 
-def run_add(run: Invocation) -> int:
+def _draft(
+    args: argparse.Namespace,
+    lines: list[LineDraft],
+    *,
+    order_no: str,
+    owner: str,
+    order_date: date,
+    requested: date,
+    confirmed: date | None,
+) -> OrderDraft:
     from followup_tui.domain.orders.rules import OrderDraft, Priority
+
+    return OrderDraft(
+        order_no=order_no,
+        customer=args.customer,
+        owner=owner,
+        order_date=order_date,
+        requested_date=requested,
+        confirmed_date=confirmed,
+        lines=lines,
+        priority=Priority(args.priority),
+        incoterm=args.incoterm.strip().upper(),
+        payment_terms=args.payment_terms.strip().upper(),
+        packaging=args.packaging,
+        labels=args.labels,
+        technical=args.technical,
+        customer_po=args.customer_po,
+    )
+
+
+def run_add(run: Invocation) -> int:
+    """Add an order; every problem of the command line is reported in one refusal, one
+    per field: what does not read (a missing unit, a date that is not a date) and what
+    the order's rules refuse (an empty customer, a quantity below 1) alike, before the
+    store is opened (a refused command creates nothing)."""
+    from followup_tui.domain.orders.rules import order_problems
     from followup_tui.services.orders.entry import create_order, next_order_no
 
     args = run.args
@@ -222,26 +264,31 @@ def run_add(run: Invocation) -> int:
     confirmed = _optional_date(problems, args.confirmed, "confirmed_date")
     order_date = _optional_date(problems, args.order_date, "order_date")
     lines = _lines(args, problems)
+    # What the store would fill in (the next number, the clerk, today) and what did not
+    # read get stand-ins the rules accept, so every other field is checked now.
+    checked = _draft(
+        args,
+        lines,
+        order_no=args.order_no or _STAND_IN_ORDER_NO,
+        owner=args.owner or _STAND_IN_OWNER,
+        order_date=order_date or date.min,
+        requested=requested or order_date or date.min,
+        confirmed=confirmed,
+    )
+    problems.found += order_problems(checked)
     problems.raise_any()
     assert requested is not None  # raise_any() raised if it did not parse
     ctx = open_for_write(settings)
     try:
         today = desk_today(settings.config, ctx.now())
-        draft = OrderDraft(
+        draft = _draft(
+            args,
+            lines,
             order_no=args.order_no or next_order_no(ctx, today),
-            customer=args.customer,
             owner=args.owner or ctx.actor,
             order_date=order_date or today,
-            requested_date=requested,
-            confirmed_date=confirmed,
-            lines=lines,
-            priority=Priority(args.priority),
-            incoterm=args.incoterm.strip().upper(),
-            payment_terms=args.payment_terms.strip().upper(),
-            packaging=args.packaging,
-            labels=args.labels,
-            technical=args.technical,
-            customer_po=args.customer_po,
+            requested=requested,
+            confirmed=confirmed,
         )
         view = create_order(ctx, draft)
     finally:

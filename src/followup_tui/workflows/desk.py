@@ -8,6 +8,7 @@ from followup_tui.workflows import DESK, Workflow
 FIRST_RUN = "first_run"
 PROMPT = "prompt"
 CHOICE = "choice"
+DISCARD = "discard"
 
 _D = (DESK,)
 
@@ -48,4 +49,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
     Workflow("first_run.quit", "escape", "choose('quit')", (FIRST_RUN,)),
     Workflow("prompt.cancel", "escape", "cancel", (PROMPT,)),
     Workflow("choice.cancel", "escape", "cancel", (CHOICE,)),
+    # Escape keeps the form, so pressing it twice by reflex never loses the input.
+    Workflow("discard.leave", "y", "leave", (DISCARD,)),
+    Workflow("discard.stay", "escape,n", "stay", (DISCARD,)),
 )

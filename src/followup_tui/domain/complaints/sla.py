@@ -20,9 +20,11 @@ categories) and the vocabulary (clock kinds, pause reasons, remedies) live in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 from typing import Protocol
@@ -37,8 +39,10 @@ from followup_tui.domain.complaints.sla_policy import (
     Target,
     check_remedy_kind,
 )
-from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.errors import FollowupError, Problem
 from followup_tui.domain.text import clean_text
+
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 NOTE_LIMIT = 2000
 
@@ -473,6 +477,46 @@ def check_score(score: int) -> None:
     """Refuse a satisfaction score outside 1-5 (a bool is not a score)."""
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise FollowupError("error.satisfaction_score", field="score", value=score)
+
+
+def remedy_money(amount: str | None, currency: str) -> tuple[Decimal | None, str]:
+    """A remedy's amount (none when not typed) and its currency code, upper-cased.
+
+    An amount must read as a number of at most 4 places and not be below 0, and then
+    needs a three-letter currency; a currency typed without an amount must be one too.
+    Every problem of the two is raised at once, so the form and the service that both
+    ask this tell the clerk everything in one save.
+    """
+    from followup_tui.domain.orders.rules import parse_decimal
+
+    problems: list[Problem] = []
+    money = currency.strip().upper()
+    value: Decimal | None = None
+    typed = amount is not None and bool(amount.strip())
+    if amount is not None and typed:
+        try:
+            value = parse_decimal(amount, field="amount", places=4)
+        except FollowupError as error:
+            problems += error.problems
+        else:
+            if value < 0:
+                problems.append(Problem("error.complaint_amount_negative", "amount"))
+    if (typed or money) and not _CURRENCY_CODE.fullmatch(money):
+        problems.append(Problem("error.complaint_currency", "currency", {"value": currency}))
+    if problems:
+        first = problems[0]
+        raise FollowupError(
+            first.key, field=first.field, problems=tuple(problems), **dict(first.params)
+        )
+    return value, money
+
+
+def check_satisfaction_allowed(status: str) -> None:
+    """Refuse a follow-up score on a case that is not closed: the customer is asked
+    how the remedy went once it is done. The desk asks this before opening the form,
+    so the clerk is not told only after typing the score."""
+    if status != ComplaintStatus.CLOSED.value:
+        raise FollowupError("error.complaint_not_closed", field="status", status=status)
 
 
 def reopens_case(score: int, policy: SlaPolicy) -> bool:

@@ -7,7 +7,7 @@ all of them in one pass instead of making the clerk fix one error at a time.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -178,6 +178,24 @@ def order_problems(draft: OrderDraft) -> list[Problem]:
     for index, line in enumerate(draft.lines):
         found += line_problems(index, line, draft.order_date)
     return found
+
+
+def one_per_field(problems: Iterable[Problem]) -> list[Problem]:
+    """The first problem of each field, and every one that names no field.
+
+    Reading comes before the rules: a quantity left empty is "required", and the rule
+    that the quantity be above 0 then sees a stand-in, so the clerk is told once what
+    is wrong with the field, not twice.
+    """
+    seen: set[str] = set()
+    kept: list[Problem] = []
+    for problem in problems:
+        if problem.field is not None:
+            if problem.field in seen:
+                continue
+            seen.add(problem.field)
+        kept.append(problem)
+    return kept
 
 
 def validate_order(draft: OrderDraft) -> None:

@@ -416,14 +416,17 @@ class ArchiveScreen(DeskScreen[None]):
         )
 
     def action_choose_dates(self) -> None:
-        def chosen(answer: str | None) -> None:
-            if answer is None:
-                return
+        def refusal(answer: str) -> str | None:
             try:
-                low, high = parse_range(answer)
+                parse_range(answer)
             except ValueError:
-                self.notify(t("archive.bad_range", text=answer), severity="error")
+                return t("archive.bad_range", text=answer)
+            return None
+
+        def chosen(answer: str | None) -> None:
+            if answer is None or refusal(answer) is not None:
                 return
+            low, high = parse_range(answer)
             self.set_filters(date_from=low, date_to=high)
 
         self.app.push_screen(
@@ -431,6 +434,7 @@ class ArchiveScreen(DeskScreen[None]):
                 t("archive.choose_dates"),
                 t("archive.dates_label"),
                 placeholder="2025-01..2026-12",
+                check=refusal,
             ),
             chosen,
         )

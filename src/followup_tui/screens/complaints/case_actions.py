@@ -188,11 +188,21 @@ class ComplaintActions(DeskScreen[None]):
         self._with_detail(lambda detail: self._open(CloseForm(detail)))
 
     def action_record_satisfaction(self) -> None:
+        """Refused at once on a case that is not closed, before the clerk types a score."""
         row = self._case()
-        if row is not None:
-            from followup_tui.screens.complaints.forms import SatisfactionForm
+        if row is None:
+            return
+        from followup_tui.domain.complaints.sla import check_satisfaction_allowed
+        from followup_tui.domain.errors import FollowupError
+        from followup_tui.i18n.errors import explain
+        from followup_tui.screens.complaints.forms import SatisfactionForm
 
-            self._open(SatisfactionForm(row))
+        try:
+            check_satisfaction_allowed(row.status)
+        except FollowupError as error:
+            self.notify(explain(error), severity="warning")
+            return
+        self._open(SatisfactionForm(row))
 
     def action_reopen(self) -> None:
         row = self._case()

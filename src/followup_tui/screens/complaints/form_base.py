@@ -6,7 +6,8 @@ service call. This base lays them out, checks before saving, runs the call in a 
 and shows a refusal from the service under the field it names, with the typed values
 still there to fix, as every form does (``screens.shared.problems``); the dialog saves
 itself for that reason (a dismissed dialog has no fields to show a refusal next to). It
-dismisses with the case as the service returned it, or None on Escape.
+dismisses with the case as the service returned it, or None on Escape (asking first
+when something was typed, ``screens.shared.leaving``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from followup_tui.domain.errors import FollowupError, Problem
 from followup_tui.i18n import t
+from followup_tui.screens.shared.leaving import OpenedFields, leave
 from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
@@ -71,6 +73,7 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
         self.context = context
         #: True while the call is with the service: a second ctrl+s must not save twice.
         self.saving = False
+        self.opened = OpenedFields()
         self.problem_display = ProblemDisplay(
             error_class="case-error",
             summary_id="case-summary",
@@ -81,7 +84,7 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no tab stop of its own: the fields scroll
             yield Label(Text(self.title_text, style="bold"), id="case-title")
             if self.context is not None:
                 yield Label(self.context, id="case-context")
@@ -103,6 +106,7 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
     def on_mount(self) -> None:
         if self.FIELDS:
             self.query_one(f"#in-{dom_id(self.FIELDS[0])}").focus()
+        self.opened.remember_after_refresh(self)
 
     # --- reading the fields ---------------------------------------------------------------
 
@@ -160,10 +164,12 @@ class CaseForm(DeskModal["ComplaintDetail | None"]):
 
     def _refused(self, error: BaseException, message: str) -> None:
         self.saving = False
+        self.opened = OpenedFields()
         self.problem_display.show_refusal(self, error, message)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Escape: at once on an untouched dialog, after asking when something was typed."""
+        leave(self, self.opened.changed(self))
 
 
 def collect(problems: list[Problem], check: Callable[[], object]) -> object | None:

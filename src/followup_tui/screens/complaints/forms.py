@@ -200,16 +200,16 @@ class RemedyForm(CaseForm):
         return Input(detail.remedy_note, placeholder=t("complaint_form.note_placeholder"))
 
     def checked(self) -> tuple[Save | None, list[Problem]]:
-        from followup_tui.domain.orders.rules import parse_decimal
+        from followup_tui.domain.complaints.sla import remedy_money
 
         problems: list[Problem] = []
         kind = self.choice("remedy")
         if kind is None:
             problems.append(Problem("error.required", "remedy"))
         typed_amount = self.text("amount").strip()
-        if typed_amount:
-            collect(problems, lambda: parse_decimal(typed_amount, field="amount", places=4))
         currency = self.text("currency").strip().upper()
+        # The service's own check of the pair: a negative amount is found on this save.
+        collect(problems, lambda: remedy_money(typed_amount or None, currency))
         note = collect(
             problems, lambda: clean_text(self.text("note"), field="note", max_length=NOTE_LIMIT)
         )

@@ -26,9 +26,11 @@ from followup_tui.screens.orders.form_model import (
     blank_values,
     build_draft,
     theirs_as_values,
+    typed_since,
     untouched_fields,
     values_from_detail,
 )
+from followup_tui.screens.shared.leaving import leave
 from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service, desk
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
@@ -92,7 +94,7 @@ class OrderFormScreen(DeskModal[OrderView | None]):
             if self.detail
             else t("form.new_title")
         )
-        with VerticalScroll(id="form-body"):
+        with VerticalScroll(id="form-body", can_focus=False):  # the fields are the tab stops
             yield Label(Text(title, style="bold"), id="form-title")
             yield Label("", id="form-summary")
             with Grid(id="form-header"):
@@ -144,6 +146,11 @@ class OrderFormScreen(DeskModal[OrderView | None]):
         field = self.query_one(f"#in-{dom_id('order_no')}", Input)
         if not field.value:
             field.value = number
+            if self._values is not None:  # the desk's suggestion is not the clerk's typing
+                self._values = FormValues(
+                    {**self._values.header, "order_no": number},
+                    [dict(line) for line in self._values.lines],
+                )
 
     def _fill(self, values: FormValues) -> None:
         for name, value in values.header.items():
@@ -191,10 +198,18 @@ class OrderFormScreen(DeskModal[OrderView | None]):
     # --- actions ----------------------------------------------------------------------
 
     def action_add_line(self) -> None:
+        """Show one more line, with the unit and currency of the line above it: an
+        order's lines are nearly always counted and priced alike."""
         if self._line_count < MAX_LINES:
+            index = self._line_count
             self._line_count += 1
+            for name in ("unit", "currency"):
+                above = self.query_one(f"#in-{dom_id(f'lines.{index - 1}.{name}')}", Input)
+                below = self.query_one(f"#in-{dom_id(f'lines.{index}.{name}')}", Input)
+                if not below.value.strip():
+                    below.value = above.value
             self._show_lines()
-            self.query_one(f"#in-{dom_id(f'lines.{self._line_count - 1}.product')}", Input).focus()
+            self.query_one(f"#in-{dom_id(f'lines.{index}.product')}", Input).focus()
 
     def action_remove_line(self) -> None:
         if self._line_count > 1:
@@ -202,7 +217,9 @@ class OrderFormScreen(DeskModal[OrderView | None]):
             self._show_lines()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Escape: at once on an untouched form, after asking when something was typed."""
+        opened = self._values
+        leave(self, opened is not None and typed_since(opened, self.current_values()))
 
     def action_save(self) -> None:
         values = self.current_values()

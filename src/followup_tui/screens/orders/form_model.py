@@ -17,6 +17,7 @@ from followup_tui.domain.orders.rules import (
     LineDraft,
     OrderDraft,
     Priority,
+    one_per_field,
     order_problems,
     parse_date,
     parse_decimal,
@@ -186,7 +187,7 @@ def build_draft(values: FormValues) -> tuple[OrderDraft | None, list[Problem]]:
         customer_po=head["customer_po"],
         lines=lines,
     )
-    problems += order_problems(draft)
+    problems = one_per_field(problems + order_problems(draft))
     return (None if problems else draft), problems
 
 
@@ -237,6 +238,28 @@ def untouched_fields(mine: FormValues, opened: FormValues) -> set[str]:
     if _lines_text(mine.lines) == _lines_text(opened.lines):
         same.add("lines")
     return same
+
+
+def _filled_lines(lines: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The lines as the clerk sees them, without blank ones (a unit and currency of
+    their own are defaults, not typing)."""
+    return [
+        {name: line.get(name, "").strip() for name in LINE_FIELDS}
+        for line in lines
+        if any(line.get(name, "").strip() for name in LINE_FIELDS if name not in _DEFAULTED)
+    ]
+
+
+_DEFAULTED = frozenset({"unit", "currency"})
+
+
+def typed_since(opened: FormValues, now: FormValues) -> bool:
+    """Whether the clerk changed anything since the form opened: leaving then asks."""
+    header_changed = any(
+        now.header.get(name, "").strip() != opened.header.get(name, "").strip()
+        for name in HEADER_FIELDS
+    )
+    return header_changed or _filled_lines(now.lines) != _filled_lines(opened.lines)
 
 
 def merge(mine: FormValues, theirs: dict[str, object], take_theirs: set[str]) -> FormValues:

@@ -21,8 +21,7 @@ from textual.widgets import Footer, Input, Label
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.orders.rules import NoteKind, parse_date
 from followup_tui.i18n import t
-from followup_tui.i18n.errors import explain
-from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen
+from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen, refusal_of
 from followup_tui.screens.shared.service_calls import (
     call_service,
     count_alarms,
@@ -527,17 +526,15 @@ class QueueScreen(DeskScreen[None]):
             return
         order_id, default = row.id, row.due_date.isoformat()
 
+        def promised_date(value: str) -> date:
+            return parse_date(value, field="confirmed_date")
+
         def answered(value: str | None) -> None:
             if value is None:
                 return
-            from followup_tui.domain.errors import FollowupError
             from followup_tui.services.orders.flow import confirm_order
 
-            try:
-                promised: date = parse_date(value, field="confirmed_date")
-            except FollowupError as error:
-                self.notify(explain(error), severity="error")
-                return
+            promised = promised_date(value)  # the dialog refused what does not parse
             self._call(lambda store: confirm_order(store, order_id, promised), self._after_single)
 
         self.app.push_screen(
@@ -546,6 +543,7 @@ class QueueScreen(DeskScreen[None]):
                 t("queue.confirm_label"),
                 default=default,
                 required=True,
+                check=refusal_of(promised_date),
             ),
             answered,
         )

@@ -1,12 +1,15 @@
 """Small modal questions: one line of text, or one choice from a list.
 
 They return the answer through ``dismiss`` so the screen that asked keeps the workflow;
-Escape always means "never mind" and returns None.
+Escape always means "never mind" and returns None. A prompt whose answer must parse (a
+date, a range) is given a ``check``: a refused answer keeps the dialog open with the
+message under the marked field, so the clerk corrects one character instead of
+retyping everything after a toast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,14 +17,33 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from followup_tui.domain.errors import FollowupError
 from followup_tui.i18n import t
+from followup_tui.i18n.errors import explain
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
 from followup_tui.workflows.desk import CHOICE, PROMPT
 
+Check = Callable[[str], str | None]
+"""What a prompt says about an answer: the message that refuses it, or None."""
+
+
+def refusal_of(parse: Callable[[str], object]) -> Check:
+    """A check from a parser that raises ``FollowupError`` on text it cannot read."""
+
+    def check(answer: str) -> str | None:
+        try:
+            parse(answer)
+        except FollowupError as error:
+            return explain(error)
+        return None
+
+    return check
+
 
 class PromptScreen(DeskModal[str | None]):
-    """Ask for one line of text; ``required`` refuses an empty answer in place."""
+    """Ask for one line of text; ``required`` refuses an empty answer in place, and so
+    does ``check`` an answer it has a message for."""
 
     WORKFLOW_SCREEN = PROMPT
     BINDINGS = workflow_bindings(PROMPT)
@@ -31,6 +53,7 @@ class PromptScreen(DeskModal[str | None]):
         width: 64; height: auto; padding: 1 2; border: thick $accent; background: $surface;
     }
     PromptScreen #prompt-error { color: $error; height: auto; }
+    PromptScreen Input.-invalid { border: tall $error; }
     """
 
     def __init__(
@@ -41,9 +64,11 @@ class PromptScreen(DeskModal[str | None]):
         default: str = "",
         required: bool = False,
         placeholder: str = "",
+        check: Check | None = None,
     ) -> None:
         super().__init__()
         translate_bindings(self)
+        self._check = check
         self._title = title
         self._label = label
         self._default = default
@@ -61,10 +86,13 @@ class PromptScreen(DeskModal[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
-        if self._required and not value:
-            self.query_one("#prompt-error", Label).update(Text(t("error.required")))
-            return
-        self.dismiss(value)
+        refusal = t("error.required") if self._required and not value else None
+        if refusal is None and self._check is not None and (value or self._required):
+            refusal = self._check(value)
+        self.query_one("#prompt-input", Input).set_class(refusal is not None, "-invalid")
+        self.query_one("#prompt-error", Label).update(Text(refusal or ""))
+        if refusal is None:
+            self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

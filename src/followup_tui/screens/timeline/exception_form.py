@@ -30,6 +30,7 @@ from followup_tui.domain.timeline.disruptions import (
     validate_exception,
 )
 from followup_tui.i18n import t
+from followup_tui.screens.shared.leaving import OpenedFields, leave
 from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
 from followup_tui.widgets.binding_text import translate_bindings
@@ -107,6 +108,7 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
     ) -> None:
         super().__init__()
         translate_bindings(self)
+        self.opened = OpenedFields()
         self.order_no = order_no
         self.milestones = tuple(milestones)
         keys = {key for key, _label in self.milestones}
@@ -119,7 +121,7 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no tab stop of its own: the fields scroll
             yield Label(
                 Text(t("exception_form.title", order=self.order_no), style="bold"),
                 id="exception-title",
@@ -167,6 +169,7 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
 
     def on_mount(self) -> None:
         self.query_one(f"#in-{dom_id('kind')}", Select).focus()
+        self.opened.remember_after_refresh(self)
 
     def _select(self, field: str) -> Select[str]:
         widget: Select[str] = self.query_one(f"#in-{dom_id(field)}", Select)
@@ -236,4 +239,5 @@ class ExceptionFormScreen(DeskModal[ExceptionDraft | None]):
         self.dismiss(draft)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Escape: at once on an untouched form, after asking when something was typed."""
+        leave(self, self.opened.changed(self))

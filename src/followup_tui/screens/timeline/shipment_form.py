@@ -28,6 +28,7 @@ from followup_tui.domain.orders.rules import parse_date, parse_decimal
 from followup_tui.domain.text import clean_text, require_text
 from followup_tui.i18n import t
 from followup_tui.i18n.errors import field_label
+from followup_tui.screens.shared.leaving import OpenedFields, leave
 from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service
 from followup_tui.screens.shared.workflows import DeskModal, workflow_bindings
@@ -169,6 +170,7 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
     ) -> None:
         super().__init__()
         translate_bindings(self)
+        self.opened = OpenedFields()
         self.order_no = order_no
         self.order_id = order_id
         self.lines = tuple(lines)
@@ -184,7 +186,7 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):  # no tab stop of its own: the fields scroll
             yield Label(Text(t("shipment_form.title", order=self.order_no), style="bold"))
             yield Label("", id="shipment-summary")
             for field in FIELDS:
@@ -227,6 +229,7 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
 
     def on_mount(self) -> None:
         self._input("carrier").focus()
+        self.opened.remember_after_refresh(self)
 
     def _input(self, field: str) -> Input:
         return self.query_one(f"#in-{dom_id(field)}", Input)
@@ -308,4 +311,5 @@ class ShipmentFormScreen(DeskModal[ShipmentView | None]):
         self.problem_display.show_refusal(self, error, message)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Escape: at once on an untouched form, after asking when something was typed."""
+        leave(self, self.opened.changed(self))

@@ -17,10 +17,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
-from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.orders.rules import parse_date
 from followup_tui.i18n import current_language, t
-from followup_tui.i18n.errors import explain
 from followup_tui.screens.shared.service_calls import call_service, count_alarms, desk, desk_header
 from followup_tui.screens.shared.workflows import DeskScreen, workflow_bindings
 from followup_tui.services.timeline.views import MilestoneBar, ShiftResult, TimelineOrder
@@ -252,7 +250,7 @@ class TimelineScreen(DeskScreen[None]):
         self._run(lambda store: shift(store, milestone_id, by_days=days, expected_version=version))
 
     def action_shift_to_date(self) -> None:
-        from followup_tui.screens.shared.prompt import PromptScreen
+        from followup_tui.screens.shared.prompt import PromptScreen, refusal_of
         from followup_tui.services.timeline.plans import shift
 
         bar = self._milestone()
@@ -260,14 +258,13 @@ class TimelineScreen(DeskScreen[None]):
             return
         milestone_id, version = bar.milestone_id, bar.version
 
+        def day(answer: str) -> date:
+            return typed_day(answer, desk(self).today())
+
         def typed(answer: str | None) -> None:
             if not answer:
                 return
-            try:
-                start = typed_day(answer, desk(self).today())
-            except FollowupError as error:
-                self.notify(explain(error), severity="error")
-                return
+            start = day(answer)  # the dialog refused what does not parse
             self._run(
                 lambda store: shift(store, milestone_id, to_start=start, expected_version=version)
             )
@@ -278,6 +275,7 @@ class TimelineScreen(DeskScreen[None]):
                 t("timeline.to_date_label"),
                 default=bar.planned_start.isoformat(),
                 required=True,
+                check=refusal_of(day),
             ),
             typed,
         )

@@ -14,9 +14,9 @@ where the clerk already looks every morning. Reasons that have no column of thei
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,9 @@ from followup_tui.domain.complaints.sla import (
     check_complaint_move,
     check_pause,
     check_resume,
+    check_satisfaction_allowed,
     check_score,
+    remedy_money,
     reopens_case,
     satisfaction_due,
 )
@@ -37,8 +39,8 @@ from followup_tui.domain.complaints.sla_policy import (
     check_remedy_kind,
     check_responsible_party,
 )
-from followup_tui.domain.errors import FollowupError, StaleEditError
-from followup_tui.domain.orders.rules import NoteKind, parse_decimal
+from followup_tui.domain.errors import FollowupError, Problem, StaleEditError
+from followup_tui.domain.orders.rules import NoteKind
 from followup_tui.domain.text import clean_text, require_text
 from followup_tui.services.complaints.clocks import (
     ack_refused,
@@ -81,7 +83,7 @@ __all__ = [
 ]
 
 FOLLOW_UP_DAYS_MAX = 250  # a year of business days: more is a typo, not a plan
-_CURRENCY = re.compile(r"[A-Z]{3}")
+T = TypeVar("T")
 
 #: Recording a cause moves a case that is not yet being investigated (a new one is
 #: refused by the status table: it is acknowledged first); later stages stay.
@@ -372,19 +374,30 @@ def record_remedy(
 
     ``follow_ups`` are (task, business days from today) pairs.
     """
-    remedy = check_remedy_kind(kind.strip())
-    value = None
-    money = currency.strip().upper()
-    if amount is not None and amount.strip():
-        value = parse_decimal(amount, field="amount", places=4)
-        if value < 0:
-            raise FollowupError("error.complaint_amount_negative", field="amount")
-        if not _CURRENCY.fullmatch(money):
-            raise FollowupError("error.complaint_currency", field="currency", value=currency)
-    elif money and not _CURRENCY.fullmatch(money):
-        raise FollowupError("error.complaint_currency", field="currency", value=currency)
-    text = clean_text(note, field="note", multiline=True, max_length=NOTE_LIMIT)
-    tasks = _follow_ups(follow_ups)
+    problems: list[Problem] = []
+
+    def take(check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except FollowupError as error:
+            problems.extend(error.problems)
+            return None
+
+    # Every problem at once: a refusal per field, not one per save.
+    checked_kind = take(lambda: check_remedy_kind(kind.strip()))
+    checked_money = take(lambda: remedy_money(amount, currency))
+    checked_text = take(
+        lambda: clean_text(note, field="note", multiline=True, max_length=NOTE_LIMIT)
+    )
+    checked_tasks = take(lambda: _follow_ups(follow_ups))
+    if problems:
+        first = problems[0]
+        raise FollowupError(
+            first.key, field=first.field, problems=tuple(problems), **dict(first.params)
+        )
+    assert checked_kind is not None and checked_money is not None  # no problems
+    assert checked_text is not None and checked_tasks is not None
+    remedy, (value, money), text, tasks = checked_kind, checked_money, checked_text, checked_tasks
 
     def change(session: Session, complaint: Complaint) -> None:
         if complaint.status != ComplaintStatus.REMEDY.value:
@@ -466,10 +479,7 @@ def record_satisfaction(
     text = clean_text(comment, field="comment", multiline=True, max_length=NOTE_LIMIT)
 
     def change(session: Session, complaint: Complaint) -> None:
-        if complaint.status != ComplaintStatus.CLOSED.value:
-            raise FollowupError(
-                "error.complaint_not_closed", field="status", status=complaint.status
-            )
+        check_satisfaction_allowed(complaint.status)
         complaint.satisfaction_score = score
         complaint.satisfaction_comment = text
         if reopens_case(score, ctx.sla):
