@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -74,13 +75,19 @@ STYLES = ("", "yellow", "dark_orange", "bold red", "bold red reverse")
 # --- reading times and labels -----------------------------------------------------------
 
 
-def parse_moment(raw: str, timezone: str, *, field: str, day_end: bool = False) -> datetime:
+def parse_moment(
+    raw: str, timezone: str, *, field: str, option: str, day_end: bool = False
+) -> datetime:
     """An instant typed by a person: ISO, desk time when it has no offset.
 
     With ``day_end`` a bare date means the end of that day (``alerts --as-of
     2026-11-30``: what will have breached by the evening); otherwise it is refused,
-    since a complaint received "on the 27th" has no clock start.
+    since a complaint received "on the 27th" has no clock start. A wall time the clock
+    change skips is refused naming ``option``; one that happens twice is taken at its
+    first occurrence, and a line on stderr says so and how to give the second.
     """
+    from followup_tui.domain.wall_time import resolve_wall_time
+
     zone = ZoneInfo(timezone)
     text = raw.strip()
     try:
@@ -91,14 +98,25 @@ def parse_moment(raw: str, timezone: str, *, field: str, day_end: bool = False) 
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise FollowupError("cli.complaint_error.not_a_time", field=field, value=raw) from None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    resolved = resolve_wall_time(moment, zone, field=field, value=text, option=option)
+    if resolved.ambiguous and resolved.other is not None:
+        note = t(
+            "cli.wall_time.ambiguous",
+            option=option,
+            value=text,
+            zone=timezone,
+            first=resolved.moment.isoformat(),
+            second=resolved.other.isoformat(),
+        )
+        console(sys.stderr).print(cell(note))
+    return resolved.moment
 
 
 def as_of(run: Invocation, ctx: StoreContext) -> datetime:
     raw = getattr(run.args, "as_of", None)
     if raw is None:
         return ctx.now()
-    return parse_moment(raw, ctx.timezone, field="as_of", day_end=True)
+    return parse_moment(raw, ctx.timezone, field="as_of", option="--as-of", day_end=True)
 
 
 def local(moment: datetime | None, timezone: str) -> str:
@@ -295,7 +313,9 @@ def run_add(run: Invocation) -> int:
     settings = run.settings()
     received = None
     if args.received is not None:
-        received = parse_moment(args.received, settings.config.timezone, field="received_at")
+        received = parse_moment(
+            args.received, settings.config.timezone, field="received_at", option="--received"
+        )
     draft = ComplaintDraft(
         order_no=args.order_no,
         category=args.category,
