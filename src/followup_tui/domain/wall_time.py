@@ -45,8 +45,8 @@ def resolve_wall_time(
 
     Refuses with ``error.time_skipped`` (``field`` names the entry, ``option`` is how the
     clerk knows it, ``value`` is what was typed) a time inside a spring-forward gap; a
-    fall-back time is taken at its first occurrence and marked ``ambiguous``. An aware ``naive`` is returned unchanged: its
-    offset already says which instant is meant.
+    fall-back time is taken at its first occurrence and marked ``ambiguous``. An aware
+    ``naive`` is returned unchanged: its offset already says which instant is meant.
     """
     if naive.tzinfo is not None:
         return WallTime(naive)
