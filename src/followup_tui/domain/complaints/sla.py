@@ -41,6 +41,8 @@ from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.text import clean_text
 
 NOTE_LIMIT = 2000
+#: A pause shorter than this is told as "under a minute": H:MM would read "0:00".
+_ONE_MINUTE = timedelta(minutes=1)
 
 
 class Level(IntEnum):
@@ -401,6 +403,11 @@ def explain(
     Each line names its catalog key; ``due`` params carry the due time as it stood after
     that step, so the last one equals the armed plan's ``due_at``. A pause that starts
     after the due time is listed but does not move it.
+
+    A business clock armed outside working time says when it starts counting, and names
+    the public holiday it waited through: "within 2 business hours, due 10-08 10:30"
+    for a case received on 10-01 reads as wrong until the clerk remembers National Day.
+    A pause of under a minute says so, rather than "0:00 paused".
     """
     armed = _utc(armed_at)
     met = None if met_at is None else _utc(met_at)
@@ -409,8 +416,12 @@ def explain(
     due = line.advance(armed, remaining)
     hours, basis = f"{target.hours:g}", target.basis.value
     lines = [_step(armed, "armed", kind=target.kind.value, target=hours, basis=basis, due=due)]
+    spans = _spans(pauses, armed, met)
+    waited = _waited(line, armed, spans)
+    if waited is not None:
+        lines.append(waited)
     reached = False
-    for span in _spans(pauses, armed, met):
+    for span in spans:
         if reached or line.advance(cursor, remaining) <= span.start:
             reached = True
             lines.append(_step(span.start, "paused_after_due", reason=span.reason, due=due))
@@ -423,12 +434,39 @@ def explain(
         due = line.advance(cursor, remaining)
         if span.resumed:
             paused_for = line.between(span.start, span.end)
-            lines.append(_step(span.end, "resumed", paused_for=paused_for, due=due))
+            if paused_for < _ONE_MINUTE:
+                lines.append(_step(span.end, "resumed_briefly", due=due))
+            else:
+                lines.append(_step(span.end, "resumed", paused_for=paused_for, due=due))
     if met is not None and met <= due:
         lines.append(_step(met, "met", due=due, early_by=line.between(met, due)))
     elif met is not None:
         lines.append(_step(met, "missed", due=due, late_by=line.between(due, met)))
     return tuple(lines)
+
+
+def _waited(line: _Line, armed: datetime, spans: Sequence[_Span]) -> ExplainLine | None:
+    """The line saying when a business clock armed outside working time starts counting,
+    and the holiday it waited through (``first``..``last``, local dates), if any.
+
+    None when the clock counts from its arming, or when a pause begins before counting
+    would (then the pause lines tell the story, and "counting starts" would be wrong).
+    """
+    if line.basis is Basis.WALL:
+        return None
+    start = line.advance(armed, timedelta(0))
+    if start <= armed or (spans and spans[0].start < start):
+        return None
+    calendar = line.calendar
+    day, last_day = (t.astimezone(calendar.zone).date() for t in (armed, start))
+    holidays: list[date] = []
+    while day < last_day:
+        if day in calendar.holidays:
+            holidays.append(day)
+        day += timedelta(days=1)
+    if holidays:
+        return _step(armed, "waited_holiday", start=start, first=holidays[0], last=holidays[-1])
+    return _step(armed, "waited", start=start)
 
 
 def _step(at: datetime, step: str, **params: object) -> ExplainLine:
