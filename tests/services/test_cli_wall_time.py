@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,17 @@ def test_an_offset_says_which_of_the_two(berlin: Path, capsys: pytest.CaptureFix
     assert code == 0, err
     assert json.loads(out)["complaint"]["received_at"] == "2026-10-25T02:30:00+01:00"
     assert "twice" not in err
+
+
+def test_the_left_columns_count_working_days_and_say_so(
+    berlin: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_order(capsys)
+    code, _, err = run(capsys, "complaint", "add", "PO-B-1", "--category", "quality", "Frayed")
+    assert code == 0, err
+
+    code, out, err = run(capsys, "complaint", "list")
+
+    assert code == 0, err
+    assert re.search(r"(9\.9|10) wd", out), out  # the 80-hour resolution target
+    assert "wd = working day of 8 h on the mon-fri calendar" in " ".join(out.split())

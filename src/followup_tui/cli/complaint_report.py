@@ -119,6 +119,15 @@ def print_rows(
         for row in rows
     ]
     print_grid(headers, (0, 6, 7, 8), cells, flexible=(3,))
+    console().print(cell(working_day_legend(ctx), style="dim"))
+
+
+def working_day_legend(ctx: StoreContext) -> str:
+    """What "wd" in the clock columns means: a working day of the calendar's length."""
+    from followup_tui.domain.complaints.sla import working_day_length
+
+    hours = working_day_length(ctx.calendar) / timedelta(hours=1)
+    return t("sla.span.legend", hours=f"{hours:g}", calendar=ctx.calendar.name)
 
 
 def print_alerts(

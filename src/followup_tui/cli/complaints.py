@@ -64,8 +64,6 @@ if TYPE_CHECKING:
     from followup_tui.store.unit_of_work import StoreContext
 
 EXIT_BREACHED = 1
-#: Up to this many hours a span reads H:MM, as on the triage screen; longer in days.
-HOURS_SHOWN = 48
 CLOCK_KINDS = ("ack", "plan", "resolve")
 #: Mark and colour per level (``domain.sla.Level`` 0-4), as on the triage screen.
 MARKS = ("", "· ", "! ", "! ", "‼ ")
@@ -130,20 +128,37 @@ def iso(moment: datetime | None, timezone: str) -> str | None:
     return None if moment is None else moment.astimezone(ZoneInfo(timezone)).isoformat()
 
 
-def span_text(span: timedelta) -> str:
-    """ "2:05" up to two days, "4 d" beyond, as the triage screen shows a clock."""
+def span_text(span: timedelta, day: timedelta | None = None) -> str:
+    """ "2:05" (hours, unsigned), or with ``day`` (a business clock's working day
+    length) from 48 hours on "9.9 wd", as the triage screen shows a clock. Never
+    24-hour days: 79:46 of business time is about ten working days, not "3 d"."""
+    from followup_tui.domain.complaints.sla import working_days_text
+
+    days = None if day is None else working_days_text(abs(span), day)
+    if days is not None:
+        return t("sla.span.working_days", days=days)
     minutes = int(abs(span).total_seconds()) // 60
     hours, minutes = divmod(minutes, 60)
-    return f"{hours // 24} d" if hours >= HOURS_SHOWN else f"{hours}:{minutes:02d}"
+    return f"{hours}:{minutes:02d}"
 
 
-def left_text(left: timedelta | None, level: int) -> str:
+def left_text(left: timedelta | None, level: int, day: timedelta | None = None) -> str:
     """Time left as H:MM, or over as -H:MM; a breach over a weekend is "-0:00", never a
-    "0:00" that reads as still in time; "?" when the calendar cannot count it."""
+    "0:00" that reads as still in time; "?" when the calendar cannot count it. ``day``:
+    see :func:`span_text`."""
     if left is None:
         return "?"
     over = left < timedelta(0) or level >= len(MARKS) - 1
-    return ("-" if over else "") + span_text(left)
+    return ("-" if over else "") + span_text(left, day)
+
+
+def day_of(clock: ClockView, ctx: StoreContext) -> timedelta | None:
+    """The working day length a business clock's long spans are told in; None for a
+    wall-clock target, whose hours are plain hours."""
+    from followup_tui.domain.complaints.sla import working_day_length
+    from followup_tui.domain.complaints.sla_policy import Basis
+
+    return working_day_length(ctx.calendar) if clock.basis == Basis.BUSINESS.value else None
 
 
 def grade_title(ctx: StoreContext, key: str) -> str:
@@ -208,8 +223,9 @@ def clock_cell(clock: ClockView | None, now: datetime, ctx: StoreContext) -> Any
         return cell("✓", style="green")
     level = int(clock_level(clock, now))
     if clock.paused_since is not None and level < len(MARKS) - 1:
-        return cell("⏸ " + span_text(clock.remaining or timedelta(0)), style="cyan")
-    shown = left_text(clock_left(clock, now, ctx), level)
+        day = day_of(clock, ctx)
+        return cell("⏸ " + span_text(clock.remaining or timedelta(0), day), style="cyan")
+    shown = left_text(clock_left(clock, now, ctx), level, day_of(clock, ctx))
     return cell(MARKS[level] + shown, style=STYLES[level])
 
 

@@ -9,6 +9,8 @@ the only signal (decisions.md, "Every screen"):
     ! 2:05       at or past 75 % of the target, time left (orange; red from 90 %)
     · 21:10      at or past 50 %, time left (yellow)
     21:10        time left
+    9.9 wd       time left of 48 business hours or more, in working days of the
+                 calendar's working day length (the legend says how long that is)
     ⏸ customer   paused, and why
 
 Levels are comparisons of stored instants (cheap for every row on each refresh); the
@@ -35,7 +37,10 @@ from followup_tui.domain.complaints.sla import (
     clock_level,
     format_duration,
     time_left,
+    working_day_length,
+    working_days_text,
 )
+from followup_tui.domain.complaints.sla_policy import Basis
 from followup_tui.i18n import t
 from followup_tui.services.complaints.views import ComplaintRow, plan_of
 from followup_tui.widgets.table_render import Column
@@ -108,16 +113,29 @@ class ListSource(Generic[RowT]):
         return self._key(row)
 
 
+def span_text(delta: timedelta, day: timedelta | None) -> str:
+    """Business time as the Left column reads it: H:MM, or from 48 hours on working days
+    of length ``day`` ("9.9 wd"); ``day`` None (a wall-clock target) keeps H:MM."""
+    days = None if day is None else working_days_text(delta, day)
+    return format_duration(delta) if days is None else t("sla.span.working_days", days=days)
+
+
 def clock_text(
-    level: Level, left: timedelta | None, *, met: bool = False, paused: str | None = None
+    level: Level,
+    left: timedelta | None,
+    *,
+    met: bool = False,
+    paused: str | None = None,
+    day: timedelta | None = None,
 ) -> Text:
     """One clock cell. ``left`` is negative once breached; None when it cannot be
-    counted (a year the calendar does not know), which reads "?" with its mark."""
+    counted (a year the calendar does not know), which reads "?" with its mark. ``day``
+    is the working day length a business clock's long spans are told in."""
     if met:
         return Text(MET, style="green")
     if paused is not None:
         return Text(f"{PAUSED_MARK} {paused}", style="italic")
-    span = "?" if left is None else format_duration(left)
+    span = "?" if left is None else span_text(left, day)
     return Text(f"{LEVEL_MARKS[level]}{span}", style=LEVEL_STYLES[level])
 
 
@@ -137,6 +155,8 @@ class ClockCells:
         pause_reason: Callable[[ComplaintRow], str | None] | None = None,
     ) -> None:
         self.calendar = calendar
+        #: The working day long business spans are told in (see :func:`span_text`).
+        self.day = working_day_length(calendar)
         self._pause_reason = pause_reason
         self._cells: dict[tuple[int, int, str], Text] = {}
         self._now = now
@@ -169,13 +189,14 @@ class ClockCells:
         if clock is None:
             return Text(NO_CLOCK, style="dim")
         plan = plan_of(clock)
+        day = self.day if plan.target.basis is Basis.BUSINESS else None
         if plan.is_met:
             return clock_text(Level.OK, None, met=True)
         if plan.is_paused:
             reason = self._pause_reason(row) if self._pause_reason is not None else row.pause_reason
-            shown = t(f"complaints.paused.{reason}") if reason else format_duration(plan.remaining)
+            shown = t(f"complaints.paused.{reason}") if reason else span_text(plan.remaining, day)
             return clock_text(Level.OK, None, paused=shown)
-        return clock_text(clock_level(plan, self._now), self.left(plan))
+        return clock_text(clock_level(plan, self._now), self.left(plan), day=day)
 
     def column(self, kind: str, width: int) -> Column[ComplaintRow]:
         return Column(kind, t(f"complaints.col.{kind}"), width, lambda row: self.cell(row, kind))

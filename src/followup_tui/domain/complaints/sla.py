@@ -483,6 +483,41 @@ def format_duration(delta: timedelta) -> str:
     return f"{sign}{minutes // 60}:{minutes % 60:02d}"
 
 
+#: From this much business time on, a span reads in working days, not H:MM: "79:46"
+#: is hard to take in, and 24-hour days ("3 d") would be about a third of the truth.
+WORKING_DAYS_FROM = timedelta(hours=48)
+
+
+def working_day_length(calendar: BusinessCalendar) -> timedelta:
+    """The length of the calendar's usual working day: the most common daily total of
+    working time among its weekdays (8 h on both shipped calendars). A tie goes to the
+    longer day; a make-up day or a short Friday does not change it."""
+    totals = [
+        sum(
+            (
+                datetime.combine(date.min, slot.end) - datetime.combine(date.min, slot.start)
+                for slot in slots
+            ),
+            timedelta(0),
+        )
+        for slots in calendar.working_slots
+        if slots
+    ]
+    return max(totals, key=lambda total: (totals.count(total), total))
+
+
+def working_days_text(delta: timedelta, day: timedelta) -> str | None:
+    """``delta`` in working days of length ``day`` when it is at least
+    :data:`WORKING_DAYS_FROM` ("9.9", "12"; a minus sign when late), else None (it reads
+    as H:MM). Rounded toward zero, so the time left is never overstated."""
+    if abs(delta) < WORKING_DAYS_FROM:
+        return None
+    sign = "-" if delta < timedelta(0) else ""
+    days = abs(delta) / day
+    shown = f"{int(days * 10) / 10:.1f}" if days < 10 else f"{int(days)}"
+    return sign + shown
+
+
 def satisfaction_due(closed_at: datetime, days: int, calendar: BusinessCalendar) -> date:
     """The day the satisfaction follow-up is due: ``days`` business days after closing."""
     closed_on = _utc(closed_at).astimezone(calendar.zone).date()
