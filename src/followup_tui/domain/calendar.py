@@ -26,6 +26,7 @@ code change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterator
@@ -295,6 +296,19 @@ class BusinessCalendar:
                     total += overlap
             d += _ONE_DAY
         return total
+
+
+def estimating(calendar: BusinessCalendar) -> BusinessCalendar:
+    """``calendar`` with every year it lacks taken as plain weekdays (same slots).
+
+    The one way the desk estimates over a year whose holidays are not loaded, for clocks
+    and plans alike: the known years keep their holidays and make-up days, so an
+    estimate is exact up to the first day of the unknown year. Whatever is made with it
+    must be shown as an estimate (the caller knows, from the refusal it caught).
+    """
+    if calendar.known_years is None:
+        return calendar
+    return dataclasses.replace(calendar, known_years=None)
 
 
 def _utc(t: datetime) -> datetime:

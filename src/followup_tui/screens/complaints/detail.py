@@ -60,9 +60,8 @@ def explain_case(store: StoreContext, case_id: int) -> CaseView:
     """Read the case and explain its clocks from that same read (in a worker: explaining
     walks the calendar). Each clock is explained with the target it was armed with; a
     year the calendar does not know is counted as plain weekdays, as the clock was."""
-    from followup_tui.domain.calendar import CalendarYearUnknown
+    from followup_tui.domain.calendar import CalendarYearUnknown, estimating
     from followup_tui.domain.complaints.sla import Pause, explain
-    from followup_tui.services.complaints.clocks import estimating
     from followup_tui.services.complaints.steps import get_complaint
     from followup_tui.services.complaints.views import plan_of
 

@@ -16,31 +16,19 @@ next event once the calendar knows the year.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, estimating
 from followup_tui.domain.complaints.sla import ClockPlan, ExplainLine, Pause, arm_clock, explain
 from followup_tui.domain.complaints.sla_policy import Basis, ClockKind, SlaPolicy, Target
 from followup_tui.domain.errors import FollowupError
 from followup_tui.services.complaints.views import ClockView, plan_of
 from followup_tui.store.models import Complaint, ComplaintClock, ComplaintPause
 from followup_tui.store.unit_of_work import StoreContext
-
-
-def estimating(calendar: BusinessCalendar) -> BusinessCalendar:
-    """``calendar`` with every year it lacks taken as plain weekdays (same slots).
-
-    Only for estimates: the known years keep their holidays and make-up days, so an
-    estimate is exact up to the first day of the unknown year.
-    """
-    if calendar.known_years is None:
-        return calendar
-    return dataclasses.replace(calendar, known_years=None)
 
 
 def business_days_after(calendar: BusinessCalendar, day: date, days: int) -> date:
