@@ -38,6 +38,7 @@ from followup_tui.cli.complaints import (
     STYLES,
     category_title,
     clock_cell,
+    estimated_year,
     grade_title,
     left_text,
     local,
@@ -120,6 +121,19 @@ def print_rows(
     ]
     print_grid(headers, (0, 6, 7, 8), cells, flexible=(3,))
     console().print(cell(working_day_legend(ctx), style="dim"))
+    years = sorted(
+        {
+            year
+            for row in rows
+            for clock in row.clocks
+            if clock.met_at is None
+            for year in (estimated_year(clock, now, ctx),)
+            if year is not None
+        }
+    )
+    if years:
+        shown = ", ".join(map(str, years))
+        console().print(cell(t("sla.estimate.note", calendar=ctx.calendar.name, years=shown)))
 
 
 def working_day_legend(ctx: StoreContext) -> str:
@@ -159,6 +173,8 @@ def print_alerts(
     for alert in alerts:
         style = STYLES[alert.level]
         left = left_text(alert.left, alert.level)
+        if alert.estimated_year is not None:
+            left = "~" + left
         cells.append(
             [
                 cell(MARKS[alert.level].strip(), style=style),
@@ -175,6 +191,10 @@ def print_alerts(
         )
     if cells:
         print_grid(headers, (1, 8), cells, flexible=(4, 5, 9))
+    years = sorted({a.estimated_year for a in alerts if a.estimated_year is not None})
+    if years:
+        shown = ", ".join(map(str, years))
+        out.print(cell(t("sla.estimate.note", calendar=ctx.calendar.name, years=shown)))
     out.print(cell(t("cli.alerts.summary", breached=summary.breached, warned=summary.warned)))
     if escalated and ctx.read_only:
         out.print(cell(t("cli.alerts.read_only", count=escalated)))

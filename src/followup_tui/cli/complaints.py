@@ -182,15 +182,29 @@ def level_name(level: int) -> str:
 
 
 def clock_left(clock: ClockView, now: datetime, ctx: StoreContext) -> timedelta | None:
-    """Counted time left (negative: over), as ``alerts`` and the screen count it."""
-    from followup_tui.domain.calendar import CalendarYearUnknown
+    """Counted time left (negative: over), as ``alerts`` and the screen count it; over a
+    year the calendar lacks, estimated from the weekday pattern (:func:`is_estimated`)."""
+    from followup_tui.domain.calendar import CalendarYearUnknown, estimating
     from followup_tui.domain.complaints.sla import time_left
     from followup_tui.services.complaints.views import plan_of
 
     try:
         return time_left(plan_of(clock), now, ctx.calendar)
     except CalendarYearUnknown:
+        return time_left(plan_of(clock), now, estimating(ctx.calendar))
+
+
+def is_estimated(clock: ClockView, now: datetime, ctx: StoreContext) -> bool:
+    """Whether a clock's due time or time left rests on a year the calendar lacks."""
+    return estimated_year(clock, now, ctx) is not None
+
+
+def estimated_year(clock: ClockView, now: datetime, ctx: StoreContext) -> int | None:
+    """The year the calendar lacks that a business clock's due time or time left (from
+    its arming to the later of its due time and ``now``) rests on; None when exact."""
+    if clock.basis != "business":
         return None
+    return ctx.calendar.unknown_year_between(clock.armed_at, max(clock.due_at, now))
 
 
 def clock_json(clock: ClockView, now: datetime, ctx: StoreContext) -> dict[str, Any]:
@@ -226,6 +240,8 @@ def clock_cell(clock: ClockView | None, now: datetime, ctx: StoreContext) -> Any
         day = day_of(clock, ctx)
         return cell("⏸ " + span_text(clock.remaining or timedelta(0), day), style="cyan")
     shown = left_text(clock_left(clock, now, ctx), level, day_of(clock, ctx))
+    if is_estimated(clock, now, ctx):
+        shown = "~" + shown
     return cell(MARKS[level] + shown, style=STYLES[level])
 
 

@@ -164,6 +164,15 @@ class BusinessCalendar:
         """Whether the calendar has holiday data for the year of ``d``."""
         return self.known_years is None or d.year in self.known_years
 
+    def unknown_year_between(self, a: datetime, b: datetime) -> int | None:
+        """The first year from ``a``'s to ``b``'s (local dates, either order) that the
+        calendar has no holiday data for; None when it knows them all. What a clock or a
+        plan over that stretch rests on when it is estimated."""
+        first, last = sorted(_utc(t).astimezone(self.zone).year for t in (a, b))
+        if self.known_years is None:
+            return None
+        return next((y for y in range(first, last + 1) if y not in self.known_years), None)
+
     def _check_year(self, d: date) -> None:
         if not self.knows(d):
             raise CalendarYearUnknown(d.year, self.name)

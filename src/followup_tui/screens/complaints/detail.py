@@ -315,6 +315,14 @@ class ComplaintDetailScreen(ComplaintActions):
             for line in view.explained.get(kind, ()):
                 text.append(f"\n    {self._stamp(line.at)}  ", style="dim")
                 text.append(self._explain(line))
+            year = (
+                app.calendar.unknown_year_between(clock.armed_at, max(clock.due_at, cells.now))
+                if clock.basis == "business" and clock.met_at is None
+                else None
+            )
+            if year is not None:
+                note = t("sla.estimate.clock", calendar=app.calendar.name, year=year)
+                text.append(f"\n    {note}", style="italic")
         return text or Text("—")
 
     def _explain(self, line: ExplainLine) -> str:

@@ -211,12 +211,19 @@ def clock_view(row: ComplaintClock) -> ClockView:
     )
 
 
-def is_estimate(view: ClockView, calendar: BusinessCalendar) -> bool:
-    """Whether a business clock's due time was estimated (its year is unknown to the
-    calendar), so the screen can say so next to it."""
+def estimate_year(view: ClockView, calendar: BusinessCalendar) -> int | None:
+    """The year a business clock's due time rests on that the calendar has no holidays
+    for (from its arming to its due time: a case received on 2025-12-31 17:00 counts
+    an hour of an unknown 2025 too), or None when it is exact. The screens mark such a
+    clock "~" and say which year; wall-clock targets never need the calendar."""
     if view.basis != Basis.BUSINESS.value:
-        return False
-    return not calendar.knows(view.due_at.astimezone(calendar.zone).date())
+        return None
+    return calendar.unknown_year_between(view.armed_at, view.due_at)
+
+
+def is_estimate(view: ClockView, calendar: BusinessCalendar) -> bool:
+    """Whether a business clock's due time was estimated (see :func:`estimate_year`)."""
+    return estimate_year(view, calendar) is not None
 
 
 def explain_clock(ctx: StoreContext, complaint_id: int, kind: str) -> tuple[ExplainLine, ...]:
