@@ -79,3 +79,23 @@ def test_alerts_count_an_estimated_clock_and_say_so(
     found = json.loads(out)
     lefts = [a["left_seconds"] for a in (found["alerts"] if isinstance(found, dict) else found)]
     assert lefts and all(left is not None for left in lefts)
+
+
+def test_order_confirm_says_the_plan_is_an_estimate(
+    cn: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys,
+        *("order", "add", "--order-no", "PO-E-2", "--customer", "Acme GmbH"),
+        *("--product", "Cable set K2", "--quantity", "100", "--unit", "pcs"),
+        *("--price", "2", "--currency", "EUR", "--order-date", "2026-01-05"),
+        *("--requested", "2040-06-01"),  # past every year the calendar will know
+    )
+    assert code == 0, err
+
+    code, out, err = run(capsys, "order", "confirm", "PO-E-2")
+
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "is now confirmed" in text
+    assert "plans reaching into it are estimated from the weekday pattern" in text
