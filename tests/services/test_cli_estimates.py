@@ -99,3 +99,21 @@ def test_order_confirm_says_the_plan_is_an_estimate(
     text = " ".join(out.split())
     assert "is now confirmed" in text
     assert "plans reaching into it are estimated from the weekday pattern" in text
+
+
+def test_report_estimates_lists_what_rests_on_an_unknown_year(
+    cn: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file_case(capsys, "2025-12-31 17:00")
+
+    code, out, err = run(capsys, "report", "estimates")
+
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "complaint #1 (PO-E-1) Acknowledge" in text or "complaint #1 (PO-E-1)" in text
+    assert "counted over 2025" in text
+    code, out, err = run(capsys, "report", "estimates", "--json")
+    assert code == 0, err
+    found = json.loads(out)
+    assert found["calendar"] == "cn-mainland"
+    assert {clock["year"] for clock in found["clocks"]} == {2025}

@@ -99,7 +99,7 @@ def parse_moment(
     resolved = resolve_wall_time(moment, zone, field=field, value=text, option=option)
     if resolved.ambiguous and resolved.other is not None:
         note = t(
-            "cli.wall_time.ambiguous",
+            "wall_time.ambiguous",
             option=option,
             value=text,
             zone=timezone,
