@@ -117,3 +117,15 @@ def test_report_estimates_lists_what_rests_on_an_unknown_year(
     found = json.loads(out)
     assert found["calendar"] == "cn-mainland"
     assert {clock["year"] for clock in found["clocks"]} == {2025}
+
+
+def test_complaint_show_says_which_clock_is_an_estimate_and_why(
+    cn: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file_case(capsys, "2025-12-31 17:00")
+
+    code, out, err = run(capsys, "complaint", "show", "1")
+
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "~ an estimate: the cn-mainland calendar has no holidays for 2025 yet" in text

@@ -331,6 +331,10 @@ def print_explanations(ctx: StoreContext, detail: ComplaintDetail) -> None:
         for line in explain_clock(ctx, detail.row.id, clock.kind):
             text = t(line.key, **_explain_params(line.params, ctx))
             out.print(cell(f"  {local(line.at, ctx.timezone)}  {text}"))
+        year = None if clock.met_at is not None else estimated_year(clock, ctx.now(), ctx)
+        if year is not None:
+            note = t("sla.estimate.clock", calendar=ctx.calendar.name, year=year)
+            out.print(cell(f"  {note}", style="italic"))
     if detail.pauses:
         out.print()
         out.print(Text(t("cli.complaint.pauses"), style="bold"))
