@@ -67,3 +67,19 @@ def test_an_order_confirmed_in_december_gets_an_estimated_plan_into_next_year(
     assert row.calendar_note == 2027
     assert row.milestones and row.projected == date(2027, 3, 1)
     assert unknown_years([row]) == (2027,)
+
+
+def test_an_order_confirmed_on_new_years_holiday_keeps_its_plan(
+    cn_ctx: StoreContext, clock: Any, make_draft: Callable[..., OrderDraft]
+) -> None:
+    clock.set(datetime(2026, 1, 2, 10, 0, tzinfo=SHANGHAI))  # 元旦 holiday, 2025 unknown
+    order = create_order(
+        cn_ctx, make_draft(order_date=date(2026, 1, 2), requested_date=date(2026, 6, 1))
+    )
+
+    confirm_order(cn_ctx, order.id, template="domestic")
+
+    (row,) = load_timeline(cn_ctx)
+    assert row.milestones  # the confirmation is dated on the last working day, estimated
+    confirmation = next(m for m in row.milestones if m.key == "confirmation")
+    assert confirmation.actual_end == date(2025, 12, 31)
