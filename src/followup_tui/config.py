@@ -326,8 +326,11 @@ def _views(value: object) -> dict[str, SavedView]:
     return {str(name): _view(str(name), table) for name, table in value.items()}
 
 
-def config_from_dict(data: Mapping[str, Any]) -> Config:
-    """Validate a parsed file; a key that is absent keeps its default."""
+def config_from_dict(data: Mapping[str, Any], company_folder: Path | None = None) -> Config:
+    """Validate a parsed file; a key that is absent keeps its default.
+
+    ``company_folder`` (the settings file's folder) is where a company's own calendars
+    are looked for, so ``calendar`` may name one of them as well as a shipped one."""
     _reject_unknown("", data, _TOP_KEYS)
     default = Config()
     store = data.get("store")
@@ -337,7 +340,11 @@ def config_from_dict(data: Mapping[str, Any]) -> Config:
         refresh_seconds=_refresh_seconds(data.get("refresh_seconds", default.refresh_seconds)),
         keymap=_keymap(data["keymap"]) if "keymap" in data else default.keymap,
         views=_views(data["views"]) if "views" in data else default.views,
-        calendar=_one_of("calendar", data.get("calendar", default.calendar), available_calendars()),
+        calendar=_one_of(
+            "calendar",
+            data.get("calendar", default.calendar),
+            available_calendars(company_folder),
+        ),
         store=None if store is None else _text("store", store, "a file path or a SQLAlchemy URL"),
         supervisors=_supervisors(data["supervisors"]) if "supervisors" in data else (),
     )
@@ -423,7 +430,7 @@ def _read_raw(path: Path, *, create: bool) -> dict[str, Any] | None:
 
 def _validate(path: Path, data: Mapping[str, Any]) -> Config:
     try:
-        return config_from_dict(data)
+        return config_from_dict(data, path.parent)
     except ConfigError as exc:
         exc.path = path
         raise

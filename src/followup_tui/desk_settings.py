@@ -60,11 +60,15 @@ class DeskSettings:
         """The desk's business calendar, loaded on first use and then shared.
 
         Loaded lazily because a command that never counts days (``locate``, ``config``)
-        should not read calendar files; the config has already refused unknown names.
+        should not read calendar files; the config has already refused unknown names. A
+        company calendar in the company folder is found here like the other company
+        files, and a calendar that names no zone is counted in the desk's ``timezone``.
         """
         from followup_tui.domain.calendar import load_calendar
 
-        return load_calendar(self.config.calendar)
+        return load_calendar(
+            self.config.calendar, company_folder=self.company_folder, timezone=self.config.timezone
+        )
 
     @cached_property
     def sla(self) -> SlaPolicy:

@@ -233,7 +233,9 @@ def test_a_clock_into_a_year_the_calendar_lacks_is_estimated_not_refused(
     assert is_estimate(resolve, store_ctx.calendar) and resolve.due_at.year == 2027
     clock.set(datetime(2027, 1, 20, 2, 0, tzinfo=UTC))
     late = {a.kind: a for a in alerts(store_ctx, clock())}
-    assert late["resolve"].left is None  # the calendar cannot count it
+    # Counted from the weekday pattern, and said to be an estimate.
+    assert late["resolve"].left is not None and late["resolve"].left < timedelta(0)
+    assert late["resolve"].estimated_year == 2027
     done = closed_case(store_ctx, order)  # closing in an unknown year still schedules
     assert done.satisfaction_due is not None and done.satisfaction_due.year == 2027
 

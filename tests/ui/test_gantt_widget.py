@@ -336,7 +336,7 @@ def test_a_year_the_calendar_does_not_know_is_marked_not_shaded() -> None:
     assert at_cell(days, bar_cell(gantt, unknown_saturday)) == UNKNOWN_MARK
     assert at_cell(days, bar_cell(gantt, date(2027, 1, 4))) == UNKNOWN_MARK
     assert at_cell(days, bar_cell(gantt, date(2026, 12, 28))) == "M"
-    assert "?2027" in line.plain  # the order's own note, in the status column
+    assert "~2027" in line.plain  # the order's own note (an estimate), in the status column
     month = painter(
         rows, zoom=Zoom.MONTH, origin=date(2026, 11, 2), calendar=load_calendar("cn-mainland")
     )

@@ -38,6 +38,7 @@ from followup_tui.cli.complaints import (
     STYLES,
     category_title,
     clock_cell,
+    estimated_year,
     grade_title,
     left_text,
     local,
@@ -119,6 +120,28 @@ def print_rows(
         for row in rows
     ]
     print_grid(headers, (0, 6, 7, 8), cells, flexible=(3,))
+    console().print(cell(working_day_legend(ctx), style="dim"))
+    years = sorted(
+        {
+            year
+            for row in rows
+            for clock in row.clocks
+            if clock.met_at is None
+            for year in (estimated_year(clock, now, ctx),)
+            if year is not None
+        }
+    )
+    if years:
+        shown = ", ".join(map(str, years))
+        console().print(cell(t("sla.estimate.note", calendar=ctx.calendar.name, years=shown)))
+
+
+def working_day_legend(ctx: StoreContext) -> str:
+    """What "wd" in the clock columns means: a working day of the calendar's length."""
+    from followup_tui.domain.complaints.sla import working_day_length
+
+    hours = working_day_length(ctx.calendar) / timedelta(hours=1)
+    return t("sla.span.legend", hours=f"{hours:g}", calendar=ctx.calendar.name)
 
 
 def print_alerts(
@@ -150,6 +173,8 @@ def print_alerts(
     for alert in alerts:
         style = STYLES[alert.level]
         left = left_text(alert.left, alert.level)
+        if alert.estimated_year is not None:
+            left = "~" + left
         cells.append(
             [
                 cell(MARKS[alert.level].strip(), style=style),
@@ -166,6 +191,10 @@ def print_alerts(
         )
     if cells:
         print_grid(headers, (1, 8), cells, flexible=(4, 5, 9))
+    years = sorted({a.estimated_year for a in alerts if a.estimated_year is not None})
+    if years:
+        shown = ", ".join(map(str, years))
+        out.print(cell(t("sla.estimate.note", calendar=ctx.calendar.name, years=shown)))
     out.print(cell(t("cli.alerts.summary", breached=summary.breached, warned=summary.warned)))
     if escalated and ctx.read_only:
         out.print(cell(t("cli.alerts.read_only", count=escalated)))
@@ -302,6 +331,10 @@ def print_explanations(ctx: StoreContext, detail: ComplaintDetail) -> None:
         for line in explain_clock(ctx, detail.row.id, clock.kind):
             text = t(line.key, **_explain_params(line.params, ctx))
             out.print(cell(f"  {local(line.at, ctx.timezone)}  {text}"))
+        year = None if clock.met_at is not None else estimated_year(clock, ctx.now(), ctx)
+        if year is not None:
+            note = t("sla.estimate.clock", calendar=ctx.calendar.name, year=year)
+            out.print(cell(f"  {note}", style="italic"))
     if detail.pauses:
         out.print()
         out.print(Text(t("cli.complaint.pauses"), style="bold"))

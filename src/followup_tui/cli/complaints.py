@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -63,8 +64,6 @@ if TYPE_CHECKING:
     from followup_tui.store.unit_of_work import StoreContext
 
 EXIT_BREACHED = 1
-#: Up to this many hours a span reads H:MM, as on the triage screen; longer in days.
-HOURS_SHOWN = 48
 CLOCK_KINDS = ("ack", "plan", "resolve")
 #: Mark and colour per level (``domain.sla.Level`` 0-4), as on the triage screen.
 MARKS = ("", "· ", "! ", "! ", "‼ ")
@@ -74,13 +73,19 @@ STYLES = ("", "yellow", "dark_orange", "bold red", "bold red reverse")
 # --- reading times and labels -----------------------------------------------------------
 
 
-def parse_moment(raw: str, timezone: str, *, field: str, day_end: bool = False) -> datetime:
+def parse_moment(
+    raw: str, timezone: str, *, field: str, option: str, day_end: bool = False
+) -> datetime:
     """An instant typed by a person: ISO, desk time when it has no offset.
 
     With ``day_end`` a bare date means the end of that day (``alerts --as-of
     2026-11-30``: what will have breached by the evening); otherwise it is refused,
-    since a complaint received "on the 27th" has no clock start.
+    since a complaint received "on the 27th" has no clock start. A wall time the clock
+    change skips is refused naming ``option``; one that happens twice is taken at its
+    first occurrence, and a line on stderr says so and how to give the second.
     """
+    from followup_tui.domain.wall_time import resolve_wall_time
+
     zone = ZoneInfo(timezone)
     text = raw.strip()
     try:
@@ -91,14 +96,25 @@ def parse_moment(raw: str, timezone: str, *, field: str, day_end: bool = False) 
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise FollowupError("cli.complaint_error.not_a_time", field=field, value=raw) from None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+    resolved = resolve_wall_time(moment, zone, field=field, value=text, option=option)
+    if resolved.ambiguous and resolved.other is not None:
+        note = t(
+            "wall_time.ambiguous",
+            option=option,
+            value=text,
+            zone=timezone,
+            first=resolved.moment.isoformat(),
+            second=resolved.other.isoformat(),
+        )
+        console(sys.stderr).print(cell(note))
+    return resolved.moment
 
 
 def as_of(run: Invocation, ctx: StoreContext) -> datetime:
     raw = getattr(run.args, "as_of", None)
     if raw is None:
         return ctx.now()
-    return parse_moment(raw, ctx.timezone, field="as_of", day_end=True)
+    return parse_moment(raw, ctx.timezone, field="as_of", option="--as-of", day_end=True)
 
 
 def local(moment: datetime | None, timezone: str) -> str:
@@ -112,20 +128,37 @@ def iso(moment: datetime | None, timezone: str) -> str | None:
     return None if moment is None else moment.astimezone(ZoneInfo(timezone)).isoformat()
 
 
-def span_text(span: timedelta) -> str:
-    """ "2:05" up to two days, "4 d" beyond, as the triage screen shows a clock."""
+def span_text(span: timedelta, day: timedelta | None = None) -> str:
+    """ "2:05" (hours, unsigned), or with ``day`` (a business clock's working day
+    length) from 48 hours on "9.9 wd", as the triage screen shows a clock. Never
+    24-hour days: 79:46 of business time is about ten working days, not "3 d"."""
+    from followup_tui.domain.complaints.sla import working_days_text
+
+    days = None if day is None else working_days_text(abs(span), day)
+    if days is not None:
+        return t("sla.span.working_days", days=days)
     minutes = int(abs(span).total_seconds()) // 60
     hours, minutes = divmod(minutes, 60)
-    return f"{hours // 24} d" if hours >= HOURS_SHOWN else f"{hours}:{minutes:02d}"
+    return f"{hours}:{minutes:02d}"
 
 
-def left_text(left: timedelta | None, level: int) -> str:
+def left_text(left: timedelta | None, level: int, day: timedelta | None = None) -> str:
     """Time left as H:MM, or over as -H:MM; a breach over a weekend is "-0:00", never a
-    "0:00" that reads as still in time; "?" when the calendar cannot count it."""
+    "0:00" that reads as still in time; "?" when the calendar cannot count it. ``day``:
+    see :func:`span_text`."""
     if left is None:
         return "?"
     over = left < timedelta(0) or level >= len(MARKS) - 1
-    return ("-" if over else "") + span_text(left)
+    return ("-" if over else "") + span_text(left, day)
+
+
+def day_of(clock: ClockView, ctx: StoreContext) -> timedelta | None:
+    """The working day length a business clock's long spans are told in; None for a
+    wall-clock target, whose hours are plain hours."""
+    from followup_tui.domain.complaints.sla import working_day_length
+    from followup_tui.domain.complaints.sla_policy import Basis
+
+    return working_day_length(ctx.calendar) if clock.basis == Basis.BUSINESS.value else None
 
 
 def grade_title(ctx: StoreContext, key: str) -> str:
@@ -149,15 +182,29 @@ def level_name(level: int) -> str:
 
 
 def clock_left(clock: ClockView, now: datetime, ctx: StoreContext) -> timedelta | None:
-    """Counted time left (negative: over), as ``alerts`` and the screen count it."""
-    from followup_tui.domain.calendar import CalendarYearUnknown
+    """Counted time left (negative: over), as ``alerts`` and the screen count it; over a
+    year the calendar lacks, estimated from the weekday pattern (:func:`is_estimated`)."""
+    from followup_tui.domain.calendar import CalendarYearUnknown, estimating
     from followup_tui.domain.complaints.sla import time_left
     from followup_tui.services.complaints.views import plan_of
 
     try:
         return time_left(plan_of(clock), now, ctx.calendar)
     except CalendarYearUnknown:
+        return time_left(plan_of(clock), now, estimating(ctx.calendar))
+
+
+def is_estimated(clock: ClockView, now: datetime, ctx: StoreContext) -> bool:
+    """Whether a clock's due time or time left rests on a year the calendar lacks."""
+    return estimated_year(clock, now, ctx) is not None
+
+
+def estimated_year(clock: ClockView, now: datetime, ctx: StoreContext) -> int | None:
+    """The year the calendar lacks that a business clock's due time or time left (from
+    its arming to the later of its due time and ``now``) rests on; None when exact."""
+    if clock.basis != "business":
         return None
+    return ctx.calendar.unknown_year_between(clock.armed_at, max(clock.due_at, now))
 
 
 def clock_json(clock: ClockView, now: datetime, ctx: StoreContext) -> dict[str, Any]:
@@ -190,8 +237,11 @@ def clock_cell(clock: ClockView | None, now: datetime, ctx: StoreContext) -> Any
         return cell("✓", style="green")
     level = int(clock_level(clock, now))
     if clock.paused_since is not None and level < len(MARKS) - 1:
-        return cell("⏸ " + span_text(clock.remaining or timedelta(0)), style="cyan")
-    shown = left_text(clock_left(clock, now, ctx), level)
+        day = day_of(clock, ctx)
+        return cell("⏸ " + span_text(clock.remaining or timedelta(0), day), style="cyan")
+    shown = left_text(clock_left(clock, now, ctx), level, day_of(clock, ctx))
+    if is_estimated(clock, now, ctx):
+        shown = "~" + shown
     return cell(MARKS[level] + shown, style=STYLES[level])
 
 
@@ -295,7 +345,9 @@ def run_add(run: Invocation) -> int:
     settings = run.settings()
     received = None
     if args.received is not None:
-        received = parse_moment(args.received, settings.config.timezone, field="received_at")
+        received = parse_moment(
+            args.received, settings.config.timezone, field="received_at", option="--received"
+        )
     draft = ComplaintDraft(
         order_no=args.order_no,
         category=args.category,

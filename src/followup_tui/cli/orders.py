@@ -498,11 +498,23 @@ def run_confirm(run: Invocation) -> int:
     raw = run.args.date
     promised = parse_date(raw, field="confirmed_date") if raw is not None else None
     template = run.args.template  # None: the one the customer's country suggests
-    return _move(
-        run,
-        lambda ctx, order: confirm_order(ctx, order, promised, template=template),
-        "cli.order.moved",
-    )
+    estimated: list[int] = []
+
+    def confirm(ctx: StoreContext, order: int) -> OrderView:
+        from followup_tui.services.timeline.read import order_timeline
+
+        view = confirm_order(ctx, order, promised, template=template)
+        note = order_timeline(ctx, order).calendar_note
+        if note is not None:
+            estimated.append(note)
+        return view
+
+    code = _move(run, confirm, "cli.order.moved")
+    if estimated and not run.json:
+        # The plan rests on a year without holidays: say so where the clerk confirmed it.
+        years = ", ".join(map(str, sorted(set(estimated))))
+        console().print(cell(t("timeline.calendar_unknown", years=years)))
+    return code
 
 
 def run_advance(run: Invocation) -> int:

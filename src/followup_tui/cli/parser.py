@@ -257,8 +257,12 @@ def _add_order_ship(orders: Any) -> None:
 
 def _add_reports(commands: Any) -> None:
     report = commands.add_parser("report", help=t("cli.help.report_cmd"))
-    reports = report.add_subparsers(dest="report_command", metavar="timeline|complaints")
+    reports = report.add_subparsers(dest="report_command", metavar="timeline|complaints|estimates")
     reports.required = True
+    estimates = leaf(
+        reports.add_parser, "estimates", "report.estimates.help", "reports:run_report_estimates"
+    )
+    json_flag(estimates)
     timeline = leaf(
         reports.add_parser, "timeline", "cli.help.report_timeline", "reports:run_report_timeline"
     )

@@ -151,3 +151,78 @@ def run_report_timeline(run: Invocation) -> int:
     else:
         sys.stdout.write(output)
     return 0
+
+
+def run_report_estimates(run: Invocation) -> int:
+    """Which plans and open complaint clocks rest on a year the calendar has no holidays
+    for: the list to check again once the company adds that year's arrangement."""
+    from followup_tui.cli.complaints import estimated_year, local
+    from followup_tui.cli.output import cell, console, print_json
+    from followup_tui.services.complaints.queue import load_open_complaints
+
+    settings = run.settings(create_config=False)
+    ctx = open_for_read(settings)
+    try:
+        now = ctx.now()
+        orders = [row for row in load_timeline(ctx) if row.calendar_note is not None]
+        clocks = [
+            (row, clock, year)
+            for row in load_open_complaints(ctx)
+            for clock in row.clocks
+            if clock.met_at is None
+            for year in (estimated_year(clock, now, ctx),)
+            if year is not None
+        ]
+    finally:
+        ctx.dispose()
+    if run.json:
+        print_json(
+            {
+                "calendar": ctx.calendar.name,
+                "orders": [
+                    {
+                        "order_no": row.order_no,
+                        "promised": row.promised.isoformat(),
+                        "projected": row.projected.isoformat(),
+                        "year": row.calendar_note,
+                    }
+                    for row in orders
+                ],
+                "clocks": [
+                    {
+                        "complaint": row.id,
+                        "order_no": row.order_no,
+                        "kind": clock.kind,
+                        "due_at": clock.due_at.isoformat(),
+                        "year": year,
+                    }
+                    for row, clock, year in clocks
+                ],
+            }
+        )
+        return 0
+    out = console()
+    if not orders and not clocks:
+        out.print(cell(t("report.estimates.none", calendar=ctx.calendar.name)))
+        return 0
+    out.print(cell(t("report.estimates.title", calendar=ctx.calendar.name), style="bold"))
+    for order in orders:
+        line = t(
+            "report.estimates.order",
+            order=order.order_no,
+            promised=order.promised.isoformat(),
+            projected=order.projected.isoformat(),
+            year=order.calendar_note,
+        )
+        out.print(cell(f"  {line}"))
+    for row, clock, year in clocks:
+        line = t(
+            "report.estimates.clock",
+            id=row.id,
+            order=row.order_no,
+            clock=t(f"clock_kind.{clock.kind}"),
+            due=local(clock.due_at, ctx.timezone),
+            year=year,
+        )
+        out.print(cell(f"  {line}"))
+    return 0

@@ -33,10 +33,10 @@ from sqlalchemy.orm import Session
 
 from followup_tui.demo.bulk import next_id
 from followup_tui.demo.catalog import table_of
-from followup_tui.domain.calendar import BusinessCalendar
+from followup_tui.domain.calendar import BusinessCalendar, estimating
 from followup_tui.domain.complaints.sla import satisfaction_due
 from followup_tui.domain.complaints.sla_policy import ClockKind, SlaPolicy, suggest_grade
-from followup_tui.services.complaints.clocks import arm_complaint, estimating
+from followup_tui.services.complaints.clocks import arm_complaint
 from followup_tui.store.models import Complaint, ComplaintPause, Customer, Note, Order
 
 #: One complaint per this many orders, and never more than MAX_COMPLAINTS.

@@ -6,29 +6,50 @@ parameter of the callers), no database, no UI. Loading the shipped calendars fro
 TOML files (:func:`load_calendar`, :func:`available_calendars`) is at the end of this
 module, so the data and the rules it must satisfy are checked in one place.
 
-Time arithmetic is done in the calendar's own time zone with aware datetimes, because a
+Time arithmetic is done in the calendar's time zone with aware datetimes, because a
 working slot is a wall-clock rule ("08:30 to 12:00 in Shanghai"), while durations are
 measured between UTC instants, so a slot that spans a DST change is as long as it really
-is. Results come back in UTC, the way the store keeps every time.
+is. Results come back in UTC, the way the store keeps every time. A calendar file may
+name its zone (the Chinese mainland holidays are Shanghai days); one that does not (the
+plain Monday-to-Friday week) is counted in the desk's zone, the config's ``timezone``,
+because "09:00 to 18:00" means the clerks' own office hours.
 
 A calendar that only knows some years (the Chinese mainland one knows the years the State
 Council has announced) refuses, with :class:`CalendarYearUnknown`, to answer about any
-other year: treating an unannounced year as plain weekdays would silently put deadlines
-on holidays. The calendars themselves are data (``data/calendars/<name>.toml``), so a new
-year's arrangement is added when it is announced, without a code change.
+other year: treating an unannounced year as plain weekdays without saying so would
+silently put deadlines on holidays. The services catch the refusal and estimate from the
+weekday pattern, marked as an estimate. The calendars themselves are data
+(``data/calendars/<name>.toml``, or a company's own ``calendars/<name>.toml`` in its
+company folder), so a new year's arrangement is added when it is announced, without a
+code change.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from followup_tui.domain.data_files import shipped_file, shipped_names
+from followup_tui.domain.data_files import (
+    DataFileErrors,
+    company_copy,
+    company_file,
+    shipped_file,
+    shipped_names,
+)
 from followup_tui.domain.errors import FollowupError
+
+#: The zone a calendar without its own is counted in when no desk zone is given (a bare
+#: store in a test or a script); the desk passes its config's ``timezone``.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+#: The folder of calendar files, in the shipped data and in a company folder alike.
+CALENDAR_FOLDER = "calendars"
+_ERRORS = DataFileErrors("error.calendar_invalid", "error.calendar_invalid")
 
 WEEKDAYS: tuple[str, ...] = (
     "monday",
@@ -142,6 +163,15 @@ class BusinessCalendar:
     def knows(self, d: date) -> bool:
         """Whether the calendar has holiday data for the year of ``d``."""
         return self.known_years is None or d.year in self.known_years
+
+    def unknown_year_between(self, a: datetime, b: datetime) -> int | None:
+        """The first year from ``a``'s to ``b``'s (local dates, either order) that the
+        calendar has no holiday data for; None when it knows them all. What a clock or a
+        plan over that stretch rests on when it is estimated."""
+        first, last = sorted(_utc(t).astimezone(self.zone).year for t in (a, b))
+        if self.known_years is None:
+            return None
+        return next((y for y in range(first, last + 1) if y not in self.known_years), None)
 
     def _check_year(self, d: date) -> None:
         if not self.knows(d):
@@ -277,6 +307,19 @@ class BusinessCalendar:
         return total
 
 
+def estimating(calendar: BusinessCalendar) -> BusinessCalendar:
+    """``calendar`` with every year it lacks taken as plain weekdays (same slots).
+
+    The one way the desk estimates over a year whose holidays are not loaded, for clocks
+    and plans alike: the known years keep their holidays and make-up days, so an
+    estimate is exact up to the first day of the unknown year. Whatever is made with it
+    must be shown as an estimate (the caller knows, from the refusal it caught).
+    """
+    if calendar.known_years is None:
+        return calendar
+    return dataclasses.replace(calendar, known_years=None)
+
+
 def _utc(t: datetime) -> datetime:
     """``t`` in UTC; a naive datetime is refused because its zone would be a guess."""
     if t.tzinfo is None or t.utcoffset() is None:
@@ -313,38 +356,60 @@ _TOP_KEYS = frozenset(
 _HOLIDAY_KEYS = frozenset({"name", "from", "to"})
 
 
-def available_calendars() -> tuple[str, ...]:
-    """The names of the calendars shipped in ``data/calendars``, sorted."""
-    return shipped_names("calendars")
+def available_calendars(company_folder: Path | None = None) -> tuple[str, ...]:
+    """The calendars the desk can use, sorted: the shipped ones in ``data/calendars``
+    and the company's own ``<company folder>/calendars/<name>.toml`` files."""
+    names = set(shipped_names(CALENDAR_FOLDER))
+    folder = company_copy(company_folder, CALENDAR_FOLDER)
+    if folder is not None and folder.is_dir():
+        names.update(
+            path.stem
+            for path in folder.iterdir()
+            if path.suffix == ".toml" and _NAME.fullmatch(path.stem) and path.is_file()
+        )
+    return tuple(sorted(names))
 
 
-def load_calendar(name: str) -> BusinessCalendar:
-    """The calendar ``data/calendars/<name>.toml``; refuses unknown names and bad data."""
-    allowed = available_calendars()
+def load_calendar(
+    name: str, *, company_folder: Path | None = None, timezone: str = DEFAULT_TIMEZONE
+) -> BusinessCalendar:
+    """The calendar called ``name``: the company's copy in ``company_folder/calendars``
+    when there is one (it replaces a shipped calendar of the same name), else the shipped
+    file. ``timezone`` is the desk's zone, used when the file names none. Unknown names
+    and bad data are refused, naming the file and the entry."""
+    allowed = available_calendars(company_folder)
     if not _NAME.fullmatch(name) or name not in allowed:
         raise FollowupError(
             "error.unknown_calendar", field="calendar", value=name, allowed=", ".join(allowed)
         )
-    found = shipped_file("calendars", f"{name}.toml")
+    file_name = f"{name}.toml"
+    folder = company_copy(company_folder, CALENDAR_FOLDER)
+    own = company_file(None if folder is None else folder / file_name, _ERRORS)
+    found = own if own is not None else shipped_file(CALENDAR_FOLDER, file_name)
     source = found.source
     try:
         data = tomllib.loads(found.text)
     except tomllib.TOMLDecodeError as exc:
         raise invalid(source, "toml", exc) from None
-    return calendar_from_mapping(data, source, default_name=name)
+    return calendar_from_mapping(data, source, default_name=name, default_timezone=timezone)
 
 
 def calendar_from_mapping(
-    data: dict[str, object], source: str, default_name: str
+    data: dict[str, object],
+    source: str,
+    default_name: str,
+    default_timezone: str = DEFAULT_TIMEZONE,
 ) -> BusinessCalendar:
-    """Build a calendar from parsed TOML, naming ``source`` and the entry in every refusal."""
+    """Build a calendar from parsed TOML, naming ``source`` and the entry in every refusal.
+
+    A file without ``timezone`` is counted in ``default_timezone`` (the desk's zone)."""
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise invalid(source, unknown[0], data[unknown[0]])
     name = data.get("name", default_name)
     if not isinstance(name, str):
         raise invalid(source, "name", name)
-    timezone = data.get("timezone")
+    timezone = data.get("timezone", default_timezone)
     if not isinstance(timezone, str):
         raise invalid(source, "timezone", timezone)
     known_years = _known_years(data.get("known_years"), source)

@@ -117,7 +117,7 @@ def open_store(
         read_only=read_only,
         clock=clock,
         timezone=timezone,
-        calendar=calendar if calendar is not None else load_calendar("mon-fri"),
+        calendar=calendar if calendar is not None else load_calendar("mon-fri", timezone=timezone),
         sla=sla if sla is not None else load_policy(),
         supervisors=frozenset(supervisors),
         company_folder=company_folder,

@@ -9,6 +9,10 @@ the only signal (decisions.md, "Every screen"):
     ! 2:05       at or past 75 % of the target, time left (orange; red from 90 %)
     · 21:10      at or past 50 %, time left (yellow)
     21:10        time left
+    9.9 wd       time left of 48 business hours or more, in working days of the
+                 calendar's working day length (the legend says how long that is)
+    ~21:10       an estimate: the clock runs over a year the calendar has no
+                 holidays for, counted from the weekday pattern
     ⏸ customer   paused, and why
 
 Levels are comparisons of stored instants (cheap for every row on each refresh); the
@@ -28,14 +32,17 @@ from typing import Generic, Protocol, TypeVar
 
 from rich.text import Text
 
-from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, estimating
 from followup_tui.domain.complaints.sla import (
     ClockPlan,
     Level,
     clock_level,
     format_duration,
     time_left,
+    working_day_length,
+    working_days_text,
 )
+from followup_tui.domain.complaints.sla_policy import Basis
 from followup_tui.i18n import t
 from followup_tui.services.complaints.views import ComplaintRow, plan_of
 from followup_tui.widgets.table_render import Column
@@ -60,6 +67,8 @@ LEVEL_MARKS: dict[Level, str] = {
 }
 MET = "✓"
 PAUSED_MARK = "⏸"
+#: Before a time counted over a year the calendar has no holidays for.
+ESTIMATE_MARK = "~"
 #: Shown for a clock the grade does not have.
 NO_CLOCK = "—"
 
@@ -108,16 +117,33 @@ class ListSource(Generic[RowT]):
         return self._key(row)
 
 
+def span_text(delta: timedelta, day: timedelta | None) -> str:
+    """Business time as the Left column reads it: H:MM, or from 48 hours on working days
+    of length ``day`` ("9.9 wd"); ``day`` None (a wall-clock target) keeps H:MM."""
+    days = None if day is None else working_days_text(delta, day)
+    return format_duration(delta) if days is None else t("sla.span.working_days", days=days)
+
+
 def clock_text(
-    level: Level, left: timedelta | None, *, met: bool = False, paused: str | None = None
+    level: Level,
+    left: timedelta | None,
+    *,
+    met: bool = False,
+    paused: str | None = None,
+    day: timedelta | None = None,
+    estimate: bool = False,
 ) -> Text:
     """One clock cell. ``left`` is negative once breached; None when it cannot be
-    counted (a year the calendar does not know), which reads "?" with its mark."""
+    counted (a year the calendar does not know), which reads "?" with its mark. ``day``
+    is the working day length a business clock's long spans are told in; ``estimate``
+    marks a time counted over a year the calendar does not know with "~"."""
     if met:
         return Text(MET, style="green")
     if paused is not None:
         return Text(f"{PAUSED_MARK} {paused}", style="italic")
-    span = "?" if left is None else format_duration(left)
+    span = "?" if left is None else span_text(left, day)
+    if estimate:
+        span = ESTIMATE_MARK + span
     return Text(f"{LEVEL_MARKS[level]}{span}", style=LEVEL_STYLES[level])
 
 
@@ -137,6 +163,8 @@ class ClockCells:
         pause_reason: Callable[[ComplaintRow], str | None] | None = None,
     ) -> None:
         self.calendar = calendar
+        #: The working day long business spans are told in (see :func:`span_text`).
+        self.day = working_day_length(calendar)
         self._pause_reason = pause_reason
         self._cells: dict[tuple[int, int, str], Text] = {}
         self._now = now
@@ -157,25 +185,33 @@ class ClockCells:
             cached = self._cells[key] = self._draw(row, kind)
         return cached
 
-    def left(self, plan: ClockPlan) -> timedelta | None:
-        """Time left at ``now``; None when the calendar does not know a year it spans."""
+    def left(self, plan: ClockPlan) -> timedelta:
+        """Time left at ``now``; estimated from the weekday pattern when the calendar
+        does not know a year it spans (the cell is then marked as an estimate)."""
         try:
             return time_left(plan, self._now, self.calendar)
         except CalendarYearUnknown:
-            return None
+            return time_left(plan, self._now, estimating(self.calendar))
 
     def _draw(self, row: ComplaintRow, kind: str) -> Text:
         clock = row.clock(kind)
         if clock is None:
             return Text(NO_CLOCK, style="dim")
         plan = plan_of(clock)
+        business = plan.target.basis is Basis.BUSINESS
+        day = self.day if business else None
+        estimate = business and (
+            self.calendar.unknown_year_between(plan.armed_at, max(plan.due_at, self._now))
+            is not None
+        )
         if plan.is_met:
             return clock_text(Level.OK, None, met=True)
         if plan.is_paused:
             reason = self._pause_reason(row) if self._pause_reason is not None else row.pause_reason
-            shown = t(f"complaints.paused.{reason}") if reason else format_duration(plan.remaining)
+            shown = t(f"complaints.paused.{reason}") if reason else span_text(plan.remaining, day)
             return clock_text(Level.OK, None, paused=shown)
-        return clock_text(clock_level(plan, self._now), self.left(plan))
+        level = clock_level(plan, self._now)
+        return clock_text(level, self.left(plan), day=day, estimate=estimate)
 
     def column(self, kind: str, width: int) -> Column[ComplaintRow]:
         return Column(kind, t(f"complaints.col.{kind}"), width, lambda row: self.cell(row, kind))

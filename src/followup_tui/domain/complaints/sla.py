@@ -45,6 +45,8 @@ from followup_tui.domain.text import clean_text
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 NOTE_LIMIT = 2000
+#: A pause shorter than this is told as "under a minute": H:MM would read "0:00".
+_ONE_MINUTE = timedelta(minutes=1)
 
 
 class Level(IntEnum):
@@ -405,6 +407,11 @@ def explain(
     Each line names its catalog key; ``due`` params carry the due time as it stood after
     that step, so the last one equals the armed plan's ``due_at``. A pause that starts
     after the due time is listed but does not move it.
+
+    A business clock armed outside working time says when it starts counting, and names
+    the public holiday it waited through: "within 2 business hours, due 10-08 10:30"
+    for a case received on 10-01 reads as wrong until the clerk remembers National Day.
+    A pause of under a minute says so, rather than "0:00 paused".
     """
     armed = _utc(armed_at)
     met = None if met_at is None else _utc(met_at)
@@ -413,8 +420,12 @@ def explain(
     due = line.advance(armed, remaining)
     hours, basis = f"{target.hours:g}", target.basis.value
     lines = [_step(armed, "armed", kind=target.kind.value, target=hours, basis=basis, due=due)]
+    spans = _spans(pauses, armed, met)
+    waited = _waited(line, armed, spans)
+    if waited is not None:
+        lines.append(waited)
     reached = False
-    for span in _spans(pauses, armed, met):
+    for span in spans:
         if reached or line.advance(cursor, remaining) <= span.start:
             reached = True
             lines.append(_step(span.start, "paused_after_due", reason=span.reason, due=due))
@@ -427,12 +438,39 @@ def explain(
         due = line.advance(cursor, remaining)
         if span.resumed:
             paused_for = line.between(span.start, span.end)
-            lines.append(_step(span.end, "resumed", paused_for=paused_for, due=due))
+            if paused_for < _ONE_MINUTE:
+                lines.append(_step(span.end, "resumed_briefly", due=due))
+            else:
+                lines.append(_step(span.end, "resumed", paused_for=paused_for, due=due))
     if met is not None and met <= due:
         lines.append(_step(met, "met", due=due, early_by=line.between(met, due)))
     elif met is not None:
         lines.append(_step(met, "missed", due=due, late_by=line.between(due, met)))
     return tuple(lines)
+
+
+def _waited(line: _Line, armed: datetime, spans: Sequence[_Span]) -> ExplainLine | None:
+    """The line saying when a business clock armed outside working time starts counting,
+    and the holiday it waited through (``first``..``last``, local dates), if any.
+
+    None when the clock counts from its arming, or when a pause begins before counting
+    would (then the pause lines tell the story, and "counting starts" would be wrong).
+    """
+    if line.basis is Basis.WALL:
+        return None
+    start = line.advance(armed, timedelta(0))
+    if start <= armed or (spans and spans[0].start < start):
+        return None
+    calendar = line.calendar
+    day, last_day = (t.astimezone(calendar.zone).date() for t in (armed, start))
+    holidays: list[date] = []
+    while day < last_day:
+        if day in calendar.holidays:
+            holidays.append(day)
+        day += timedelta(days=1)
+    if holidays:
+        return _step(armed, "waited_holiday", start=start, first=holidays[0], last=holidays[-1])
+    return _step(armed, "waited", start=start)
 
 
 def _step(at: datetime, step: str, **params: object) -> ExplainLine:
@@ -447,6 +485,41 @@ def format_duration(delta: timedelta) -> str:
     sign = "-" if delta < timedelta(0) else ""
     minutes = int(abs(delta).total_seconds()) // 60
     return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+#: From this much business time on, a span reads in working days, not H:MM: "79:46"
+#: is hard to take in, and 24-hour days ("3 d") would be about a third of the truth.
+WORKING_DAYS_FROM = timedelta(hours=48)
+
+
+def working_day_length(calendar: BusinessCalendar) -> timedelta:
+    """The length of the calendar's usual working day: the most common daily total of
+    working time among its weekdays (8 h on both shipped calendars). A tie goes to the
+    longer day; a make-up day or a short Friday does not change it."""
+    totals = [
+        sum(
+            (
+                datetime.combine(date.min, slot.end) - datetime.combine(date.min, slot.start)
+                for slot in slots
+            ),
+            timedelta(0),
+        )
+        for slots in calendar.working_slots
+        if slots
+    ]
+    return max(totals, key=lambda total: (totals.count(total), total))
+
+
+def working_days_text(delta: timedelta, day: timedelta) -> str | None:
+    """``delta`` in working days of length ``day`` when it is at least
+    :data:`WORKING_DAYS_FROM` ("9.9", "12"; a minus sign when late), else None (it reads
+    as H:MM). Rounded toward zero, so the time left is never overstated."""
+    if abs(delta) < WORKING_DAYS_FROM:
+        return None
+    sign = "-" if delta < timedelta(0) else ""
+    days = abs(delta) / day
+    shown = f"{int(days * 10) / 10:.1f}" if days < 10 else f"{int(days)}"
+    return sign + shown
 
 
 def satisfaction_due(closed_at: datetime, days: int, calendar: BusinessCalendar) -> date:

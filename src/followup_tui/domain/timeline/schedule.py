@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from followup_tui.domain.calendar import BusinessCalendar
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.timeline.milestones import (
     Link,
@@ -189,8 +189,17 @@ def plan_order(template: Template, promised: date, today: date, calendar: Busine
     says how many working days the anchor lands past the promise.
     """
     first_day = calendar.next_working_day(today)
-    backward = _backward(template, promised, calendar)
-    if all(start >= first_day for start, _ in backward.values()):
+    backward: dict[str, tuple[date, date]] | None
+    try:
+        backward = _backward(template, promised, calendar)
+    except CalendarYearUnknown as unknown:
+        # A backward walk that reaches a year before today's has put a stage before
+        # today, so it would be dropped for the forward plan anyway: that one may lie
+        # wholly in a known year, and refusing it would leave the order with no plan.
+        if unknown.year >= first_day.year:
+            raise
+        backward = None
+    if backward is not None and all(start >= first_day for start, _ in backward.values()):
         placed = backward
     else:
         placed = _forward(template, first_day, {}, calendar)

@@ -61,9 +61,8 @@ def explain_case(store: StoreContext, case_id: int) -> CaseView:
     """Read the case and explain its clocks from that same read (in a worker: explaining
     walks the calendar). Each clock is explained with the target it was armed with; a
     year the calendar does not know is counted as plain weekdays, as the clock was."""
-    from followup_tui.domain.calendar import CalendarYearUnknown
+    from followup_tui.domain.calendar import CalendarYearUnknown, estimating
     from followup_tui.domain.complaints.sla import Pause, explain
-    from followup_tui.services.complaints.clocks import estimating
     from followup_tui.services.complaints.steps import get_complaint
     from followup_tui.services.complaints.views import plan_of
 
@@ -322,6 +321,14 @@ class ComplaintDetailScreen(ComplaintActions):
             for line in view.explained.get(kind, ()):
                 text.append(f"\n    {self._stamp(line.at)}  ", style="dim")
                 text.append(self._explain(line))
+            year = (
+                app.calendar.unknown_year_between(clock.armed_at, max(clock.due_at, cells.now))
+                if clock.basis == "business" and clock.met_at is None
+                else None
+            )
+            if year is not None:
+                note = t("sla.estimate.clock", calendar=app.calendar.name, year=year)
+                text.append(f"\n    {note}", style="italic")
         return text or Text("—")
 
     def _explain(self, line: ExplainLine) -> str:

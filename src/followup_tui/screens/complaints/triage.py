@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -257,6 +257,10 @@ class ComplaintQueueScreen(ComplaintActions):
         )
         line.append("  ")
         line.append(f"! {t('complaints.at_risk', count=risk)}", style="dark_orange" if risk else "")
+        # What "wd" in the clock columns means (the full sentence is in `complaint list`),
+        # before the marks' legend: it is the one thing on the line a clerk cannot guess.
+        hours = self.cells.day / timedelta(hours=1)
+        line.append(f"   {t('sla.span.legend_short', hours=f'{hours:g}')}", style="dim")
         line.append(f"   {t('complaints.legend')}", style="dim")
         self.query_one("#status-line", Label).update(line, layout=False)
 

@@ -29,9 +29,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, text
 
-from followup_tui.domain.calendar import BusinessCalendar
+from followup_tui.domain.calendar import BusinessCalendar, estimating
 from followup_tui.domain.complaints.sla import Level, clock_level
-from followup_tui.services.complaints.clocks import estimating
 from followup_tui.services.complaints.queue import (
     StoredInstants,
     levels,

@@ -16,31 +16,19 @@ next event once the calendar knows the year.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, estimating
 from followup_tui.domain.complaints.sla import ClockPlan, ExplainLine, Pause, arm_clock, explain
 from followup_tui.domain.complaints.sla_policy import Basis, ClockKind, SlaPolicy, Target
 from followup_tui.domain.errors import FollowupError
 from followup_tui.services.complaints.views import ClockView, plan_of
 from followup_tui.store.models import Complaint, ComplaintClock, ComplaintPause
 from followup_tui.store.unit_of_work import StoreContext
-
-
-def estimating(calendar: BusinessCalendar) -> BusinessCalendar:
-    """``calendar`` with every year it lacks taken as plain weekdays (same slots).
-
-    Only for estimates: the known years keep their holidays and make-up days, so an
-    estimate is exact up to the first day of the unknown year.
-    """
-    if calendar.known_years is None:
-        return calendar
-    return dataclasses.replace(calendar, known_years=None)
 
 
 def business_days_after(calendar: BusinessCalendar, day: date, days: int) -> date:
@@ -223,12 +211,19 @@ def clock_view(row: ComplaintClock) -> ClockView:
     )
 
 
-def is_estimate(view: ClockView, calendar: BusinessCalendar) -> bool:
-    """Whether a business clock's due time was estimated (its year is unknown to the
-    calendar), so the screen can say so next to it."""
+def estimate_year(view: ClockView, calendar: BusinessCalendar) -> int | None:
+    """The year a business clock's due time rests on that the calendar has no holidays
+    for (from its arming to its due time: a case received on 2025-12-31 17:00 counts
+    an hour of an unknown 2025 too), or None when it is exact. The screens mark such a
+    clock "~" and say which year; wall-clock targets never need the calendar."""
     if view.basis != Basis.BUSINESS.value:
-        return False
-    return not calendar.knows(view.due_at.astimezone(calendar.zone).date())
+        return None
+    return calendar.unknown_year_between(view.armed_at, view.due_at)
+
+
+def is_estimate(view: ClockView, calendar: BusinessCalendar) -> bool:
+    """Whether a business clock's due time was estimated (see :func:`estimate_year`)."""
+    return estimate_year(view, calendar) is not None
 
 
 def explain_clock(ctx: StoreContext, complaint_id: int, kind: str) -> tuple[ExplainLine, ...]:

@@ -26,8 +26,9 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.calendar import CalendarYearUnknown
+from followup_tui.domain.calendar import CalendarYearUnknown, estimating
 from followup_tui.domain.complaints.sla import Level, clock_level, time_left
+from followup_tui.domain.complaints.sla_policy import Basis
 from followup_tui.domain.errors import FollowupError
 from followup_tui.services.complaints.clocks import clock_view, pauses_of
 from followup_tui.services.complaints.views import (
@@ -394,7 +395,8 @@ def supervisor_view(rows: Iterable[ComplaintRow], now: datetime) -> list[Complai
 
 def alerts(ctx: StoreContext, now: datetime) -> list[Alert]:
     """Every owed clock of an open case at or past the ladder's 75 % mark, or breached,
-    the worst first; ``left`` is None when the calendar cannot count it."""
+    the worst first; ``left`` is estimated (and ``estimated_year`` set) when it runs over
+    a year the calendar has no holidays for."""
     found: list[Alert] = []
     for row in load_open_complaints(ctx):
         for clock in row.clocks:
@@ -406,7 +408,12 @@ def alerts(ctx: StoreContext, now: datetime) -> list[Alert]:
             try:
                 left: timedelta | None = time_left(plan_of(clock), now, ctx.calendar)
             except CalendarYearUnknown:
-                left = None
+                left = time_left(plan_of(clock), now, estimating(ctx.calendar))
+            estimated = (
+                ctx.calendar.unknown_year_between(clock.armed_at, max(clock.due_at, now))
+                if clock.basis == Basis.BUSINESS.value
+                else None
+            )
             found.append(
                 Alert(
                     complaint_id=row.id,
@@ -419,6 +426,7 @@ def alerts(ctx: StoreContext, now: datetime) -> list[Alert]:
                     due_at=clock.due_at,
                     left=left,
                     role=clock.role,
+                    estimated_year=estimated,
                 )
             )
     found.sort(key=lambda a: (-a.level, a.due_at, a.complaint_id, _KIND_ORDER.get(a.kind, 9)))

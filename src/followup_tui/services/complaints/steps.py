@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.calendar import CalendarYearUnknown
+from followup_tui.domain.calendar import CalendarYearUnknown, estimating
 from followup_tui.domain.complaints.sla import (
     NOTE_LIMIT,
     ComplaintStatus,
@@ -47,7 +47,6 @@ from followup_tui.services.complaints.clocks import (
     arm_complaint,
     business_days_after,
     check_acknowledger,
-    estimating,
     open_pause,
     pauses_of,
 )

@@ -141,3 +141,6 @@ class Alert:
     due_at: datetime
     left: timedelta | None  # None when the calendar cannot count it
     role: str
+    #: The year the calendar has no holidays for that ``due_at``/``left`` rest on (they
+    #: are then estimated from the weekday pattern); None when they are exact.
+    estimated_year: int | None = None

@@ -79,7 +79,8 @@ def confirm_order(
 
     The order gets its milestone plan in the same unit of work, from ``template`` or the
     one its customer's country suggests; when the calendar has no data for the year the
-    plan would need, the order is confirmed without one and the timeline says why.
+    plan would need, the plan is estimated from the weekday pattern and the timeline
+    marks it as an estimate.
     """
     if template is not None:
         load_template(template)  # an unknown key is refused before anything is written

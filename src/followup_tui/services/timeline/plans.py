@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, estimating
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.orders import lifecycle
-from followup_tui.domain.timeline.milestones import Link, LinkKind, load_template
+from followup_tui.domain.timeline.milestones import Link, LinkKind, Template, load_template
 from followup_tui.domain.timeline.schedule import (
     MilestoneState,
     add_link,
@@ -65,25 +65,24 @@ def plan_in_session(
 ) -> int | None:
     """Give a just-confirmed order its milestones and links.
 
-    Returns the unknown year when the calendar cannot plan that far (the order is still
-    confirmed, with no plan; the timeline says why), else None. Confirmation itself is
-    recorded done on the last working day up to today.
+    Returns the unknown year when the plan reaches a year the calendar has no holidays
+    for, else None. Such a plan is still made, from the weekday pattern
+    (:func:`~followup_tui.domain.calendar.estimating`), and the timeline marks it as an
+    estimate: an order with no plan at all drops out of every late and at-risk count,
+    which is worse than a plan that says it may move when the holidays are known.
+    Confirmation itself is recorded done on the last working day up to today.
     """
     name = template_for(session, order, template_name)  # no flush: one version step
     template = load_template(name)
     order.template = name
     promised = order.confirmed_date or order.due_date
-    calendar, today = ctx.calendar, ctx.today()
+    today = ctx.today()
+    unknown_year: int | None = None
     try:
-        plan = plan_order(template, promised, today, calendar)
-        states = plan.milestones
-        first = template.stages[0].key
-        done_on = last_working_day(calendar, today)
-        states = record_actual(
-            states, template.links, first, calendar, started=done_on, finished=done_on
-        )
+        states = _first_plan(template, promised, today, ctx.calendar)
     except CalendarYearUnknown as unknown:
-        return unknown.year
+        unknown_year = unknown.year
+        states = _first_plan(template, promised, today, estimating(ctx.calendar))
     parties = {stage.key: stage.party.value for stage in template.stages}
     rows: dict[str, Milestone] = {}
     for seq, state in enumerate(states):
@@ -101,7 +100,17 @@ def plan_in_session(
         session.add(row)
     for link in template.links:
         session.add(_link_row(order.id, rows, link))
-    return None
+    return unknown_year
+
+
+def _first_plan(
+    template: Template, promised: date, today: date, calendar: BusinessCalendar
+) -> tuple[MilestoneState, ...]:
+    """The new plan's milestones, the confirmation recorded done."""
+    states = plan_order(template, promised, today, calendar).milestones
+    first = template.stages[0].key
+    done_on = last_working_day(calendar, today)
+    return record_actual(states, template.links, first, calendar, started=done_on, finished=done_on)
 
 
 def _link_row(order_id: int, rows: dict[str, Milestone], link: Link) -> MilestoneLink:

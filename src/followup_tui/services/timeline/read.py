@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
+from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, estimating
 from followup_tui.domain.errors import FollowupError
 from followup_tui.domain.timeline.milestones import Link, LinkKind, load_template
 from followup_tui.domain.timeline.schedule import MilestoneState, project
@@ -65,6 +65,9 @@ class _Builder:
         self.session = session
         self.today = today
         self.calendar = calendar
+        #: The same calendar estimating a year it lacks from the weekday pattern: what a
+        #: plan reaching into such a year is counted with, marked by ``calendar_note``.
+        self.estimated = estimating(calendar)
         self.days: dict[Any, date] = {}
         self.buffer_end: Callable[[date, int], date] = lru_cache(maxsize=None)(self._buffer_end)
         self.short: Callable[[date, date], int] = lru_cache(maxsize=None)(self._short)
@@ -112,7 +115,8 @@ class _Builder:
             try:
                 buffer_end = self.buffer_end(end, buffer_days)
             except CalendarYearUnknown as unknown:
-                buffer_end, unknown_year = end, unknown.year
+                unknown_year = unknown.year
+                buffer_end = self.estimated.add_business_days(end, buffer_days)
             bars.append(
                 MilestoneBar(
                     mid,
@@ -151,6 +155,32 @@ class _Builder:
             for row in rows
         )
 
+    def projection(
+        self,
+        rows: Sequence[MilestoneRow],
+        bars: Sequence[MilestoneBar],
+        links: Sequence[LinkRow] | None,
+        *,
+        anchor: str,
+        promised: date,
+        projected: date,
+        calendar: BusinessCalendar | None = None,
+    ) -> tuple[date, int]:
+        """The projected finish and the business days it lands past the promise; on
+        ``calendar`` when given (the estimating one), else on the desk's."""
+        if links is not None and bars:
+            return project(
+                self.states(rows),
+                _links_of(bars, links),
+                anchor,
+                promised,
+                self.today,
+                calendar or self.calendar,
+            )
+        if calendar is not None:
+            return projected, max(0, calendar.business_days_between(promised, projected))
+        return projected, self.short(promised, projected)
+
     def order(
         self,
         head: Sequence[Any],
@@ -170,19 +200,20 @@ class _Builder:
             projected = anchor_bar.actual_end or anchor_bar.planned_end
         days_short = 0
         try:
-            if links is not None and bars:
-                projected, days_short = project(
-                    self.states(rows),
-                    _links_of(bars, links),
-                    anchor,
-                    promised,
-                    self.today,
-                    self.calendar,
-                )
-            else:
-                days_short = self.short(promised, projected)
+            projected, days_short = self.projection(
+                rows, bars, links, anchor=anchor, promised=promised, projected=projected
+            )
         except CalendarYearUnknown as unknown:
             unknown_year = unknown.year
+            projected, days_short = self.projection(
+                rows,
+                bars,
+                links,
+                anchor=anchor,
+                promised=promised,
+                projected=projected,
+                calendar=self.estimated,
+            )
         if not bars and not self.calendar.knows(promised):
             unknown_year = promised.year
         delivered = anchor_bar is not None and anchor_bar.actual_end is not None
