@@ -55,6 +55,19 @@ def test_confirming_plans_every_stage_backwards_from_the_promise(
         assert cal.is_working_day(m.planned_start) and cal.is_working_day(m.planned_end)
 
 
+def test_the_confirmation_is_planned_on_the_day_it_was_done(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """A plan made backwards puts confirmation on its latest possible day, weeks ahead;
+    it was done today, so its planned bar is today too, not a late plan beside it."""
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    confirmation = bar(order, "confirmation")
+    assert (confirmation.planned_start, confirmation.planned_end) == (TODAY, TODAY)
+    assert (confirmation.actual_start, confirmation.actual_end) == (TODAY, TODAY)
+    assert confirmation.buffer_end == TODAY
+    assert bar(order, "materials").planned_start > TODAY  # the rest stays as late as it can
+
+
 def test_a_promise_too_close_is_planned_forwards_and_flagged_short(
     store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
 ) -> None:

@@ -10,6 +10,7 @@ facts of a customer notice when the ripple pushed the projected finish past the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -79,6 +80,14 @@ def plan_in_session(
         states = plan.milestones
         first = template.stages[0].key
         done_on = last_working_day(calendar, today)
+        # Confirmation is done now, so it is planned where it was done: the backward plan
+        # put it on its latest possible day, and a bar there would read as work to come.
+        states = tuple(
+            replace(state, start=done_on, end=done_on, floor=done_on)
+            if state.key == first
+            else state
+            for state in states
+        )
         states = record_actual(
             states, template.links, first, calendar, started=done_on, finished=done_on
         )
