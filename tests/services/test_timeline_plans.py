@@ -212,3 +212,56 @@ def test_a_year_the_calendar_does_not_know_is_said_not_guessed(
         assert row.calendar_note == 2027 and row.milestones == ()
     finally:
         ctx.dispose()
+
+
+def test_a_shift_past_the_promise_reaches_the_queue_and_the_header_counts(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """One definition of late and at risk: after a shift the timeline counts the order at
+    risk, and so do the header's count and the queue's row, both read through DB-API on
+    the order's own columns (the projected slip is kept on the order)."""
+    from followup_tui.domain.orders.rules import Urgency, at_risk_limit, days_left, urgency
+    from followup_tui.services.orders.queue import OrderWindow, QueueQuery, late_and_at_risk
+    from followup_tui.store.models import Order
+    from followup_tui.store.window_reader import WindowReader
+
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    cal = store_ctx.calendar
+    limit = at_risk_limit(TODAY, cal)
+    reader = WindowReader(store_ctx.location)
+    try:
+        assert late_and_at_risk(reader, TODAY, limit) == (0, 0)
+        with store_ctx.read() as session:
+            version = session.get(Order, order.order_id).version  # type: ignore[union-attr]
+        result = shift(store_ctx, bar(order, "production").milestone_id, to_start=date(2026, 8, 3))
+        assert result.order.at_risk and result.order.days_short > 0
+        assert late_and_at_risk(reader, TODAY, limit) == (0, 1)
+        (row,) = OrderWindow(reader, QueueQuery()).head(5)
+        assert row.slip_days == result.order.days_short
+        left = days_left(row.due_date, TODAY, cal)
+        level = urgency(row.due_date, TODAY, left, open_order=True, slip_days=row.slip_days)
+        assert level is Urgency.AT_RISK
+        with store_ctx.read() as session:
+            # derived from the plan: another desk's open form of this order stays current
+            assert session.get(Order, order.order_id).version == version  # type: ignore[union-attr]
+        shift(
+            store_ctx,
+            bar(order, "production").milestone_id,
+            to_start=bar(order, "production").planned_start,
+        )
+        assert late_and_at_risk(reader, TODAY, limit) == (0, 0)
+        assert OrderWindow(reader, QueueQuery()).head(5)[0].slip_days == 0
+    finally:
+        reader.close()
+
+
+def test_the_notice_says_the_business_days_the_desk_shows(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """ "推迟 3 天" beside "1 business day short" were two units for one delay."""
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    result = shift(store_ctx, bar(order, "production").milestone_id, by_days=15)
+    assert result.notice is not None
+    short = result.order.days_short
+    assert result.notice.slip_days == short
+    assert f"推迟 {short} 个工作日" in notice_for(result.notice)

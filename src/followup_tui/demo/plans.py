@@ -24,7 +24,13 @@ from followup_tui.demo.catalog import table_of
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.timeline.milestones import Template, load_template
-from followup_tui.domain.timeline.schedule import MilestoneState, Plan, plan_order, ripple
+from followup_tui.domain.timeline.schedule import (
+    MilestoneState,
+    Plan,
+    plan_order,
+    project,
+    ripple,
+)
 from followup_tui.services.timeline.plans import DOMESTIC_COUNTRIES
 from followup_tui.store.models import Milestone, MilestoneLink
 
@@ -123,6 +129,23 @@ class _Planner:
                     states[index] = replace(state, actual_start=start)
         return ripple(tuple(states), template.links, self.calendar)
 
+    def slip(self, template: Template, states: Sequence[MilestoneState], promised: date) -> int:
+        """The business days the order's plan ends past its promise, as the timeline
+        projects it today (``services.timeline.read``): slipping plans are projected
+        from today, the rest end where they are planned."""
+        slipping = any(
+            s.actual_end is None
+            and (s.end < self.today or (s.actual_start is None and s.start < self.today))
+            for s in states
+        )
+        if slipping:
+            return project(
+                states, template.links, template.anchor, promised, self.today, self.calendar
+            )[1]
+        anchor = next(s for s in states if s.key == template.anchor)
+        end = anchor.actual_end or anchor.end
+        return max(0, self.calendar.business_days_between(promised, end)) if end > promised else 0
+
     def _clamp(self, day: date, jitter: int) -> date:
         moved = self.calendar.add_business_days(day, jitter) if jitter else day
         return min(moved, self.last_working)
@@ -140,6 +163,7 @@ def plan_demo_orders(
     milestones: list[tuple[Any, ...]] = []
     links: list[tuple[Any, ...]] = []
     templates: list[tuple[str, int]] = []
+    slips: list[tuple[int, int]] = []
     counts = {"milestones": 0, "milestone_links": 0}
     batches = ((milestone_sql, milestones, "milestones"), (link_sql, links, "milestone_links"))
     for order_id, status, held_from, order_date, promised, country, owner in list(
@@ -151,9 +175,12 @@ def plan_demo_orders(
         try:
             plan = planner.plan(name, _day(promised), planned_on)
             states = planner.states(template, plan, held_from or status)
+            slip = planner.slip(template, states, _day(promised))
         except CalendarYearUnknown:
             continue  # the timeline shows such orders as waiting for the calendar
         templates.append((name, order_id))
+        if slip:
+            slips.append((slip, order_id))
         ids: dict[str, int] = {}
         parties = {spec.key: spec.party.value for spec in template.stages}
         for seq, state in enumerate(states):
@@ -195,6 +222,7 @@ def plan_demo_orders(
             _flush(connection, batches, counts)
     _flush(connection, batches, counts)
     _set_templates(connection, templates)
+    _set_slips(connection, slips)
     return counts
 
 
@@ -225,4 +253,14 @@ def _set_templates(connection: Connection, templates: Sequence[tuple[str, int]])
     marker = "?" if connection.dialect.name == "sqlite" else "%s"
     connection.exec_driver_sql(
         f"UPDATE orders SET template = {marker} WHERE id = {marker}", list(templates)
+    )
+
+
+def _set_slips(connection: Connection, slips: Sequence[tuple[int, int]]) -> None:
+    """Fill the orders' projected slip, as the timeline services keep it for real ones."""
+    if not slips:
+        return
+    marker = "?" if connection.dialect.name == "sqlite" else "%s"
+    connection.exec_driver_sql(
+        f"UPDATE orders SET slip_days = {marker} WHERE id = {marker}", list(slips)
     )

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from followup_tui.store.models import Audited, ChangeLog
 
-_SKIPPED_FIELDS = frozenset({"version", "updated_at", "name_folded", "order_no_rev"})
+_SKIPPED_FIELDS = frozenset(
+    {"version", "updated_at", "name_folded", "order_no_rev", "slip_days"}  # derived, not edits
+)
 
 
 def _jsonable(value: Any) -> Any:

@@ -5,4 +5,4 @@ path to the first rows without importing SQLAlchemy or Alembic; a test keeps it 
 to the newest Alembic migration.
 """
 
-HEAD_REVISION = "20261127_0004"
+HEAD_REVISION = "20261208_0005"

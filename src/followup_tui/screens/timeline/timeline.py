@@ -267,6 +267,7 @@ class TimelineScreen(DeskScreen[None]):
             order_no=order.order_no,
             promised=order.promised,
             new_eta=order.projected,
+            slip_days=order.days_short,
             clerk=desk(self).actor,
         )
         title = t("timeline.notice_title", order=order.order_no)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
@@ -93,6 +93,7 @@ def plan_in_session(
         )
     except CalendarYearUnknown as unknown:
         return unknown.year
+    order.slip_days = plan.days_short
     parties = {stage.key: stage.party.value for stage in template.stages}
     rows: dict[str, Milestone] = {}
     for seq, state in enumerate(states):
@@ -193,6 +194,21 @@ class _LoadedPlan:
         return tuple(moved)
 
 
+def store_slip(session: Session, order_id: int, slip_days: int) -> None:
+    """Keep the order's denormalised slip in step with its projection.
+
+    A Core update: the slip is derived from the plan, so it neither bumps the order's
+    version (an open order form elsewhere stays current) nor reads as an edit in the
+    change log; the queue and the header count it (decisions.md, "One definition of
+    late").
+    """
+    session.execute(
+        update(Order.__table__)  # type: ignore[arg-type]
+        .where(Order.__table__.c.id == order_id, Order.__table__.c.slip_days != slip_days)
+        .values(slip_days=slip_days)
+    )
+
+
 def _milestone_order_id(ctx: StoreContext, milestone_id: int) -> int:
     with ctx.read() as session:
         order_id = session.scalar(select(Milestone.order_id).where(Milestone.id == milestone_id))
@@ -220,6 +236,7 @@ def _replan(
         moved = tuple(sorted(moved, key=lambda item: item[0] != row.key))
         session.flush()
         after = order_timeline_in(session, order_id, today, ctx.calendar)
+        store_slip(session, order_id, after.days_short)
         notice = None
         if after.days_short > 0 and after.projected > before.projected:
             customer = session.get(Customer, loaded.order.customer_id)
@@ -229,6 +246,7 @@ def _replan(
                 order_no=loaded.order.order_no,
                 promised=after.promised,
                 new_eta=after.projected,
+                slip_days=after.days_short,
                 clerk=ctx.actor,
             )
         return ShiftResult(after, moved, notice)
