@@ -265,3 +265,21 @@ def test_the_notice_says_the_business_days_the_desk_shows(
     short = result.order.days_short
     assert result.notice.slip_days == short
     assert f"推迟 {short} 个工作日" in notice_for(result.notice)
+
+
+def test_a_late_order_without_milestones_is_late_by_business_days(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """ "‼ N bd late" means business days for every order: one whose plan is gone used to
+    count calendar days since the promise, another unit under the same words."""
+    from sqlalchemy import delete
+
+    promised = date(2026, 2, 13)  # a Friday, two weekends before today
+    order = planned(store_ctx, make_draft, order_date=date(2026, 2, 2), requested_date=promised)
+    with store_ctx.write() as session:
+        session.execute(delete(MilestoneLink).where(MilestoneLink.order_id == order.order_id))
+        session.execute(delete(Milestone).where(Milestone.order_id == order.order_id))
+    bare = order_timeline(store_ctx, order.order_id)
+    assert bare.late and not bare.milestones
+    assert bare.days_short == store_ctx.calendar.business_days_between(promised, TODAY)
+    assert bare.days_short < (TODAY - promised).days
