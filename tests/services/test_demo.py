@@ -497,3 +497,18 @@ def test_the_demo_orders_carry_the_slip_the_timeline_projects(
     assert {row.order_id: row.days_short for row in rows} == {
         row.order_id: stored[row.order_id] for row in rows
     }
+
+
+def test_demo_confirmations_are_planned_where_they_were_done(
+    loaded: tuple[StoreContext, DemoSummary],
+) -> None:
+    """As for a real order: the confirmation bar is where it was done, not at the latest
+    day a backward plan would have allowed."""
+    ctx, _summary = loaded
+    with ctx.read() as session:
+        confirmations = session.scalars(select(Milestone).where(Milestone.key == "confirmation"))
+        rows = [
+            (m.planned_start, m.planned_end, m.actual_start, m.actual_end) for m in confirmations
+        ]
+    assert rows
+    assert all(start == end == done_start == done_end for start, end, done_start, done_end in rows)

@@ -111,14 +111,30 @@ class _Planner:
     def _plan(self, name: str, promised: date, planned_on: date) -> Plan:
         return plan_order(self.template(name), promised, planned_on, self.calendar)
 
-    def states(self, template: Template, plan: Plan, status: str) -> tuple[MilestoneState, ...]:
-        """The plan with actual dates for the stages the order's status says are behind it."""
+    def states(
+        self, template: Template, plan: Plan, status: str, planned_on: date
+    ) -> tuple[MilestoneState, ...]:
+        """The plan with actual dates for the stages the order's status says are behind it.
+
+        Confirmation is done, and planned, on the day the plan was made, as
+        ``confirm_order`` records it for a real order.
+        """
         done = set(_STAGES_DONE.get(status, ()))
         states = list(plan.milestones)
         jitter = self.rng.choice((-1, 0, 0, 0, 1, 1, 2, 3))
         running = False
+        confirmed_on = min(self._last_working_day(planned_on), self.last_working)
         for index, state in enumerate(states):
-            if state.key in done:
+            if index == 0 and state.key in done:
+                states[index] = replace(
+                    state,
+                    start=confirmed_on,
+                    end=confirmed_on,
+                    floor=confirmed_on,
+                    actual_start=confirmed_on,
+                    actual_end=confirmed_on,
+                )
+            elif state.key in done:
                 start = self._clamp(state.start, jitter)
                 end = max(start, self._clamp(state.end, jitter))
                 states[index] = replace(state, actual_start=start, actual_end=end)
@@ -174,7 +190,7 @@ def plan_demo_orders(
         planned_on = _day(order_date) + timedelta(days=1)
         try:
             plan = planner.plan(name, _day(promised), planned_on)
-            states = planner.states(template, plan, held_from or status)
+            states = planner.states(template, plan, held_from or status, planned_on)
             slip = planner.slip(template, states, _day(promised))
         except CalendarYearUnknown:
             continue  # the timeline shows such orders as waiting for the calendar
