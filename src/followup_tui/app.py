@@ -63,6 +63,8 @@ class FollowupApp(App[int]):
         self._store: StoreContext | None = None
         self._store_lock = threading.Lock()
         self._sweeps: Timer | None = None
+        #: The desk day whose projected slips were last stored (``_refresh_slips``).
+        self._slips_checked_on: date | None = None
 
     # --- shared services ---------------------------------------------------------------
 
@@ -160,6 +162,32 @@ class FollowupApp(App[int]):
             escalate_breached(store, self.clock())
         except Exception as error:  # noqa: BLE001 - logged; the next sweep tries again
             self.log.error(f"breach-sweep: {error!r}")
+        self._refresh_slips(store)
+
+    def _refresh_slips(self, store: StoreContext) -> None:
+        """Once a day, store the slips the timeline projects (``refresh_slips``): a stage
+        that overran with nobody pressing a key moves the projection as the days pass."""
+        from followup_tui.services.timeline.plans import refresh_slips
+
+        today = self.today()
+        if self._slips_checked_on == today:
+            return
+        try:
+            changed = refresh_slips(store, today)
+        except Exception as error:  # noqa: BLE001 - logged; tomorrow's sweep tries again
+            self.log.error(f"slip-sweep: {error!r}")
+            changed = 0
+        self._slips_checked_on = today
+        if changed:
+            # Slips are derived and write no change log, so no poll would recount.
+            self.call_from_thread(self._recount_alarms)
+
+    def _recount_alarms(self) -> None:
+        from followup_tui.screens.shared.service_calls import count_alarms
+        from followup_tui.widgets.desk_header import DeskHeader
+
+        if self.screen.query(DeskHeader):
+            count_alarms(self.screen)
 
     def on_unmount(self) -> None:
         self.reader.close()

@@ -283,3 +283,28 @@ def test_a_late_order_without_milestones_is_late_by_business_days(
     assert bare.late and not bare.milestones
     assert bare.days_short == store_ctx.calendar.business_days_between(promised, TODAY)
     assert bare.days_short < (TODAY - promised).days
+
+
+def test_the_daily_sweep_stores_the_slip_a_silent_overrun_projects(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """Nobody pressed a key, but materials should have finished weeks ago: the timeline
+    projects the order past its promise, and the sweep makes the queue say so too."""
+    from followup_tui.services.timeline.plans import refresh_slips
+    from followup_tui.store.models import Order
+
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    materials = bar(order, "materials")
+    mark_started(store_ctx, materials.milestone_id, on=materials.planned_start)
+    later = store_ctx.calendar.add_business_days(date(2026, 6, 30), -5)
+    projected = order_timeline(store_ctx, order.order_id, later)
+    assert projected.days_short > 0
+
+    def stored() -> int:
+        with store_ctx.read() as session:
+            return session.get(Order, order.order_id).slip_days  # type: ignore[union-attr]
+
+    assert stored() == 0
+    assert refresh_slips(store_ctx, later) == 1
+    assert stored() == projected.days_short
+    assert refresh_slips(store_ctx, later) == 0  # nothing left to catch up

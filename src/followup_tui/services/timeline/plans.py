@@ -209,6 +209,27 @@ def store_slip(session: Session, order_id: int, slip_days: int) -> None:
     )
 
 
+def refresh_slips(ctx: StoreContext, today: date | None = None) -> int:
+    """Store every open planned order's slip as the timeline projects it ``today``.
+
+    A plan's projection moves with the calendar as well as with the clerk's keys: a
+    stage that should have finished and has not pushes what follows a day at a time,
+    with nobody pressing anything. The desk runs this once a day (its first sweep), so
+    the queue and the header catch up with what the timeline shows. Returns how many
+    orders changed.
+    """
+    from followup_tui.services.timeline.read import load_timeline
+
+    projected = {row.order_id: row.days_short for row in load_timeline(ctx, today)}
+    with ctx.write() as session:
+        query = select(Order.id, Order.slip_days).where(Order.template.is_not(None))
+        stored = {order_id: slip for order_id, slip in session.execute(query)}
+        changed = {oid: slip for oid, slip in projected.items() if stored.get(oid) != slip}
+        for order_id, slip in changed.items():
+            store_slip(session, order_id, slip)
+    return len(changed)
+
+
 def _milestone_order_id(ctx: StoreContext, milestone_id: int) -> int:
     with ctx.read() as session:
         order_id = session.scalar(select(Milestone.order_id).where(Milestone.id == milestone_id))
