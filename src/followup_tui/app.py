@@ -73,6 +73,8 @@ class FollowupApp(App[int]):
         self._store: StoreContext | None = None
         self._store_lock = threading.Lock()
         self._sweeps: Timer | None = None
+        #: The desk day whose projected slips were last stored (``_refresh_slips``).
+        self._slips_checked_on: date | None = None
 
     # --- shared services ---------------------------------------------------------------
 
@@ -170,6 +172,34 @@ class FollowupApp(App[int]):
             from followup_tui.error_log import log_unexpected
 
             log_unexpected("breach-sweep", error)
+        self._refresh_slips(store)
+
+    def _refresh_slips(self, store: StoreContext) -> None:
+        """Once a day, store the slips the timeline projects (``refresh_slips``): a stage
+        that overran with nobody pressing a key moves the projection as the days pass."""
+        from followup_tui.services.timeline.plans import refresh_slips
+
+        today = self.today()
+        if self._slips_checked_on == today:
+            return
+        try:
+            changed = refresh_slips(store, today)
+        except Exception as error:  # noqa: BLE001 - logged; tomorrow's sweep tries again
+            from followup_tui.error_log import log_unexpected
+
+            log_unexpected("slip-sweep", error)
+            changed = 0
+        self._slips_checked_on = today
+        if changed:
+            # Slips are derived and write no change log, so no poll would recount.
+            self.call_from_thread(self._recount_alarms)
+
+    def _recount_alarms(self) -> None:
+        from followup_tui.screens.shared.service_calls import count_alarms
+        from followup_tui.widgets.desk_header import DeskHeader
+
+        if self.screen.query(DeskHeader):
+            count_alarms(self.screen)
 
     def on_unmount(self) -> None:
         self.reader.close()

@@ -56,6 +56,7 @@ SORT_COLUMNS: tuple[str, ...] = (
     "quantity",
     "due_date",
     "days_left",
+    "slip",
     "status",
     "owner",
 )

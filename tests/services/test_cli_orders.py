@@ -23,6 +23,7 @@ LIST_KEYS = {
     "unit",
     "due_date",
     "days_left",
+    "slip_days",
     "status",
     "owner",
 }

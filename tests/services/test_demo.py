@@ -419,9 +419,10 @@ def test_the_row_layout_covers_every_column() -> None:
     def columns(model: Any) -> set[str]:
         return {column.name for column in model.__table__.columns}
 
-    # template is written by the plan pass (demo_plans), which covers the milestone rows;
-    # demo notes are a communication log, not follow-ups, so they carry no due date.
-    assert set(demo_bulk.ORDER_COLUMNS) == columns(Order) - {"template"}
+    # template and the projected slip are written by the plan pass (demo_plans), which
+    # covers the milestone rows; demo notes are a communication log, not follow-ups, so
+    # they carry no due date.
+    assert set(demo_bulk.ORDER_COLUMNS) == columns(Order) - {"template", "slip_days"}
     assert set(demo_bulk.LINE_COLUMNS) == columns(OrderLine) - {"id"}
     assert set(demo_bulk.NOTE_COLUMNS) == columns(Note) - {"id", "due_on"}
     assert set(demo_plans.MILESTONE_COLUMNS) == columns(Milestone)
@@ -479,3 +480,35 @@ def test_demo_documents_are_filed_searchable_and_leave_gaps(
     )
     gaps = [oid for (oid,) in export_orders if order_checklist(ctx, oid).missing]
     assert gaps
+
+
+def test_the_demo_orders_carry_the_slip_the_timeline_projects(
+    loaded: tuple[StoreContext, DemoSummary],
+) -> None:
+    """The queue and the header read the slip off the order; on the demo desk it must be
+    the figure the timeline shows for the same order."""
+    from followup_tui.services.timeline.read import load_timeline
+
+    ctx, _summary = loaded
+    with ctx.read() as session:
+        stored = {order.id: order.slip_days for order in session.scalars(select(Order))}
+    rows = load_timeline(ctx)
+    assert any(row.days_short > 0 for row in rows)
+    assert {row.order_id: row.days_short for row in rows} == {
+        row.order_id: stored[row.order_id] for row in rows
+    }
+
+
+def test_demo_confirmations_are_planned_where_they_were_done(
+    loaded: tuple[StoreContext, DemoSummary],
+) -> None:
+    """As for a real order: the confirmation bar is where it was done, not at the latest
+    day a backward plan would have allowed."""
+    ctx, _summary = loaded
+    with ctx.read() as session:
+        confirmations = session.scalars(select(Milestone).where(Milestone.key == "confirmation"))
+        rows = [
+            (m.planned_start, m.planned_end, m.actual_start, m.actual_end) for m in confirmations
+        ]
+    assert rows
+    assert all(start == end == done_start == done_end for start, end, done_start, done_end in rows)

@@ -25,6 +25,7 @@ def zh_notice(**overrides: object) -> str:
         "order_no": "PO-2026-00123",
         "promised": PROMISED,
         "new_eta": NEW_ETA,
+        "slip_days": 3,  # Friday 12-04 to Wednesday 12-09: three working days
         "reason": "注塑机故障，已转备用产线生产",
         "clerk": "李娜",
     }
@@ -39,6 +40,7 @@ def en_notice(**overrides: object) -> str:
         "order_no": "PO-2026-00140",
         "promised": PROMISED,
         "new_eta": NEW_ETA,
+        "slip_days": 3,
         "reason": "typhoon closed the port of Ningbo",
         "clerk": "Wang Qiang",
     }
@@ -53,7 +55,7 @@ def test_the_chinese_notice_names_the_order_both_dates_and_the_reason() -> None:
     assert "2026年12月9日" in text
     assert "注塑机故障，已转备用产线生产" in text
     assert "尊敬的深圳市华强电子有限公司" in text
-    assert "推迟 5 天" in text
+    assert "推迟 3 个工作日" in text  # the desk's unit, not calendar days
     assert "歉意" in text
     assert text.rstrip().endswith("李娜")
 
@@ -65,7 +67,7 @@ def test_the_english_notice_names_the_order_both_dates_and_the_reason() -> None:
     assert "2026-12-09" in text
     assert "typhoon closed the port of Ningbo" in text
     assert "Dear Acme GmbH," in text
-    assert "5 days later" in text
+    assert "3 business days later" in text
     assert "apologise" in text
     assert text.rstrip().endswith("Wang Qiang")
 
@@ -119,8 +121,9 @@ def test_a_blank_customer_or_clerk_still_reads_politely() -> None:
 
 
 def test_one_day_is_singular() -> None:
-    assert "1 day later" in en_notice(new_eta=date(2026, 12, 5))
-    assert "推迟 1 天" in zh_notice(new_eta=date(2026, 12, 5))
+    monday = date(2026, 12, 7)  # one working day after Friday's promise
+    assert "1 business day later" in en_notice(new_eta=monday, slip_days=1)
+    assert "推迟 1 个工作日" in zh_notice(new_eta=monday, slip_days=1)
 
 
 def test_an_earlier_date_is_good_news_without_an_apology() -> None:

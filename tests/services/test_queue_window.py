@@ -83,6 +83,7 @@ class Ref:
     customer_initials: str
     product_folded: str
     product_initials: str
+    slip_days: int = 0
 
     def sort_value(self, sort: str) -> Any:
         return {
@@ -94,6 +95,7 @@ class Ref:
             "days_left": self.due_date,
             "status": rank(OrderStatus(self.status)),
             "owner": self.owner,
+            "slip": self.slip_days,
         }[sort]
 
 
@@ -207,6 +209,7 @@ def read_refs(ctx: StoreContext) -> list[Ref]:
                     customer_initials=customer.name_initials,
                     product_folded=product.name_folded if product else "",
                     product_initials=product.name_initials if product else "",
+                    slip_days=order.slip_days,
                 )
             )
     return refs

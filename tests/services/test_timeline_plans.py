@@ -55,6 +55,19 @@ def test_confirming_plans_every_stage_backwards_from_the_promise(
         assert cal.is_working_day(m.planned_start) and cal.is_working_day(m.planned_end)
 
 
+def test_the_confirmation_is_planned_on_the_day_it_was_done(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """A plan made backwards puts confirmation on its latest possible day, weeks ahead;
+    it was done today, so its planned bar is today too, not a late plan beside it."""
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    confirmation = bar(order, "confirmation")
+    assert (confirmation.planned_start, confirmation.planned_end) == (TODAY, TODAY)
+    assert (confirmation.actual_start, confirmation.actual_end) == (TODAY, TODAY)
+    assert confirmation.buffer_end == TODAY
+    assert bar(order, "materials").planned_start > TODAY  # the rest stays as late as it can
+
+
 def test_a_promise_too_close_is_planned_forwards_and_flagged_short(
     store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
 ) -> None:
@@ -199,3 +212,99 @@ def test_a_year_the_calendar_does_not_know_is_estimated_and_said(
         assert row.calendar_note == 2027 and row.milestones
     finally:
         ctx.dispose()
+
+
+def test_a_shift_past_the_promise_reaches_the_queue_and_the_header_counts(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """One definition of late and at risk: after a shift the timeline counts the order at
+    risk, and so do the header's count and the queue's row, both read through DB-API on
+    the order's own columns (the projected slip is kept on the order)."""
+    from followup_tui.domain.orders.rules import Urgency, at_risk_limit, days_left, urgency
+    from followup_tui.services.orders.queue import OrderWindow, QueueQuery, late_and_at_risk
+    from followup_tui.store.models import Order
+    from followup_tui.store.window_reader import WindowReader
+
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    cal = store_ctx.calendar
+    limit = at_risk_limit(TODAY, cal)
+    reader = WindowReader(store_ctx.location)
+    try:
+        assert late_and_at_risk(reader, TODAY, limit) == (0, 0)
+        with store_ctx.read() as session:
+            version = session.get(Order, order.order_id).version  # type: ignore[union-attr]
+        result = shift(store_ctx, bar(order, "production").milestone_id, to_start=date(2026, 8, 3))
+        assert result.order.at_risk and result.order.days_short > 0
+        assert late_and_at_risk(reader, TODAY, limit) == (0, 1)
+        (row,) = OrderWindow(reader, QueueQuery()).head(5)
+        assert row.slip_days == result.order.days_short
+        left = days_left(row.due_date, TODAY, cal)
+        level = urgency(row.due_date, TODAY, left, open_order=True, slip_days=row.slip_days)
+        assert level is Urgency.AT_RISK
+        with store_ctx.read() as session:
+            # derived from the plan: another desk's open form of this order stays current
+            assert session.get(Order, order.order_id).version == version  # type: ignore[union-attr]
+        shift(
+            store_ctx,
+            bar(order, "production").milestone_id,
+            to_start=bar(order, "production").planned_start,
+        )
+        assert late_and_at_risk(reader, TODAY, limit) == (0, 0)
+        assert OrderWindow(reader, QueueQuery()).head(5)[0].slip_days == 0
+    finally:
+        reader.close()
+
+
+def test_the_notice_says_the_business_days_the_desk_shows(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """ "推迟 3 天" beside "1 business day short" were two units for one delay."""
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    result = shift(store_ctx, bar(order, "production").milestone_id, by_days=15)
+    assert result.notice is not None
+    short = result.order.days_short
+    assert result.notice.slip_days == short
+    assert f"推迟 {short} 个工作日" in notice_for(result.notice)
+
+
+def test_a_late_order_without_milestones_is_late_by_business_days(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """ "‼ N bd late" means business days for every order: one whose plan is gone used to
+    count calendar days since the promise, another unit under the same words."""
+    from sqlalchemy import delete
+
+    promised = date(2026, 2, 13)  # a Friday, two weekends before today
+    order = planned(store_ctx, make_draft, order_date=date(2026, 2, 2), requested_date=promised)
+    with store_ctx.write() as session:
+        session.execute(delete(MilestoneLink).where(MilestoneLink.order_id == order.order_id))
+        session.execute(delete(Milestone).where(Milestone.order_id == order.order_id))
+    bare = order_timeline(store_ctx, order.order_id)
+    assert bare.late and not bare.milestones
+    assert bare.days_short == store_ctx.calendar.business_days_between(promised, TODAY)
+    assert bare.days_short < (TODAY - promised).days
+
+
+def test_the_daily_sweep_stores_the_slip_a_silent_overrun_projects(
+    store_ctx: StoreContext, make_draft: Callable[..., OrderDraft]
+) -> None:
+    """Nobody pressed a key, but materials should have finished weeks ago: the timeline
+    projects the order past its promise, and the sweep makes the queue say so too."""
+    from followup_tui.services.timeline.plans import refresh_slips
+    from followup_tui.store.models import Order
+
+    order = planned(store_ctx, make_draft, requested_date=date(2026, 6, 30))
+    materials = bar(order, "materials")
+    mark_started(store_ctx, materials.milestone_id, on=materials.planned_start)
+    later = store_ctx.calendar.add_business_days(date(2026, 6, 30), -5)
+    projected = order_timeline(store_ctx, order.order_id, later)
+    assert projected.days_short > 0
+
+    def stored() -> int:
+        with store_ctx.read() as session:
+            return session.get(Order, order.order_id).slip_days  # type: ignore[union-attr]
+
+    assert stored() == 0
+    assert refresh_slips(store_ctx, later) == 1
+    assert stored() == projected.days_short
+    assert refresh_slips(store_ctx, later) == 0  # nothing left to catch up

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -192,16 +192,25 @@ def weekdays_left(offset: int) -> int:
     return step * sum(1 for k in span if (TODAY + timedelta(days=k)).weekday() < 5)
 
 
-def at_risk_count() -> int:
+def at_risk_count(slipping: Collection[str] = ()) -> int:
     """Open orders due within AT_RISK_DAYS business days (today is a Friday, so that
-    reaches the Wednesday after)."""
+    reaches the Wednesday after), or not late and in ``slipping``: the orders whose plan
+    the timeline projects past the promise (``slipping_orders``)."""
     return sum(
         1
         for spec in SPECS
         if awaits_delivery(spec.status)
         and spec.offset >= 0
-        and weekdays_left(spec.offset) <= AT_RISK_DAYS
+        and (weekdays_left(spec.offset) <= AT_RISK_DAYS or spec.order_no in slipping)
     )
+
+
+def slipping_orders(desk: Desk) -> frozenset[str]:
+    """The order numbers whose plan the timeline projects past the promise: the one
+    reading of "at risk" the queue and the header must agree with."""
+    from followup_tui.services.timeline.read import load_timeline
+
+    return frozenset(row.order_no for row in load_timeline(desk.store()) if row.days_short > 0)
 
 
 @dataclass

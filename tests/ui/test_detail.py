@@ -23,6 +23,7 @@ from .desk_kit import (
     press,
     queue,
     screen_text,
+    slipping_orders,
     spec_of,
 )
 
@@ -53,6 +54,7 @@ async def open_detail(pilot: Pilot[Any], order_no: str) -> OrderDetailScreen:
 
 def test_detail_shows_lines_notes_and_history(desk: Desk) -> None:
     spec = spec_of(FIRST)
+    slipping = slipping_orders(desk)
 
     async def body(pilot: Pilot[Any]) -> None:
         app = pilot.app
@@ -60,7 +62,7 @@ def test_detail_shows_lines_notes_and_history(desk: Desk) -> None:
         text = screen_text(app)
         header = text.splitlines()[0]
         assert "tester (clerk)" in header
-        assert f"‼ {late_count()} late · ! {at_risk_count()} at risk" in header
+        assert f"‼ {late_count()} late · ! {at_risk_count(slipping)} at risk" in header
         assert f"{FIRST}  {spec.customer}  [materials]" in text
         assert "Customer PO: CPO-001" in text
         assert f"Requested date: {spec.due.isoformat()}" in text

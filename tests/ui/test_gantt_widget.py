@@ -198,7 +198,7 @@ def test_late_order_carries_the_mark_and_the_late_colour() -> None:
     assert "‼" in line.plain[:4]
     assert style_at_cell(line, 2).color == PALETTE.late.color
     status = line.plain[-STATUS:]
-    assert "◆11-25 ‼ 2 d late" in status
+    assert "◆11-25 ‼ 2 bd late" in status  # business days, named
     assert style_at_cell(line, WIDTH - STATUS + 1).color == PALETTE.late.color
     # the summary bar is red where work is planned or running, green where it is done
     qc_running = bar_cell(gantt, date(2026, 11, 26))
@@ -212,7 +212,7 @@ def test_at_risk_order_is_marked_with_a_bang() -> None:
     line = painter().line(1, 0, WIDTH)
     assert line.plain[2] == "!"
     assert style_at_cell(line, 2).color == PALETTE.at_risk.color
-    assert "◆12-18 ! 3 d short" in line.plain
+    assert "◆12-18 ! 3 bd short" in line.plain
     on_time = painter().line(2, 0, WIDTH)
     assert on_time.plain[2] == " " and "late" not in on_time.plain
 

@@ -25,6 +25,7 @@ from .desk_kit import (
     SPECS,
     TODAY,
     Desk,
+    at_risk_count,
     cursor_no,
     late_count,
     messages,
@@ -36,6 +37,7 @@ from .desk_kit import (
     rows,
     screen_text,
     settle,
+    slipping_orders,
     spec_of,
     type_text,
 )
@@ -63,6 +65,8 @@ async def answer(pilot: Pilot[Any], text: str) -> None:
 
 class TestReading:
     def test_rows_by_due_date_with_counts_and_keys(self, desk: Desk) -> None:
+        slipping = slipping_orders(desk)
+
         async def body(pilot: Pilot[Any]) -> None:
             app = pilot.app
             expected = [spec.order_no for spec in open_queue()]
@@ -74,7 +78,8 @@ class TestReading:
             assert cursor_no(app) == expected[0]
             text = screen_text(app)
             lines = text.splitlines()
-            assert f"‼ {late_count()} late · ! 5 at risk" in lines[0]  # 3 business days
+            # 3 business days, and the plans the timeline projects past their promise
+            assert f"‼ {late_count()} late · ! {at_risk_count(slipping)} at risk" in lines[0]
             assert "desk.db" in lines[0] and "tester" in lines[0]
             # Late rows carry a mark, not only a colour; the first one is five days late.
             assert "‼ -5" in text and "! 0" in text

@@ -349,7 +349,7 @@ def test_review_shows_only_due_late_and_at_risk_items(desk: Desk) -> None:
         lines = {line.split()[0]: line for line in text.splitlines() if "PO-2026-" in line}
         assert "‼ late" in lines["PO-2026-00002"]
         assert "! at risk" in lines["PO-2026-00003"]
-        assert "3 d short" in lines["PO-2026-00003"]
+        assert "3 bd short" in lines["PO-2026-00003"]  # business days, named
         assert "· due" in lines["PO-2026-00001"]
         assert "QC" in lines["PO-2026-00001"]
         assert "equipment failure" in lines["PO-2026-00001"]

@@ -49,7 +49,10 @@ def test_t_opens_the_timeline_with_every_planned_open_order(desk: Desk) -> None:
     assert seen["back"] == "QueueScreen"
 
 
-def test_shifting_past_the_promise_flags_the_order_and_drafts_the_notice(desk: Desk) -> None:
+def test_shifting_past_the_promise_flags_the_order_and_offers_the_notice(desk: Desk) -> None:
+    """A run of ``>`` presses stays a run of shifts: the notice never opens by itself in
+    the middle of it (the next presses were typed into it); the status line says which
+    key drafts it, and that key opens it for the order under the cursor."""
     seen: dict[str, Any] = {}
 
     async def body(pilot: Pilot[Any]) -> None:
@@ -63,25 +66,31 @@ def test_shifting_past_the_promise_flags_the_order_and_drafts_the_notice(desk: D
         bar = gantt.current_milestone
         assert bar is not None
         seen["before"] = bar.planned_start
+        opened = False
         for _ in range(12):
             await press(pilot, "greater_than_sign")
             await settle(pilot, rounds=4)
-            if isinstance(pilot.app.screen, NoticeScreen):
-                break
+            opened = opened or isinstance(pilot.app.screen, NoticeScreen)
+            text = screen_text(pilot.app)
+            if "plan updated" in text:
+                seen["status"] = text
+        seen["opened_by_itself"] = opened
+        await press(pilot, "n")
+        await settle(pilot)
         seen["notice"] = isinstance(pilot.app.screen, NoticeScreen)
         seen["notice_text"] = screen_text(pilot.app)
         await press(pilot, "escape")
         await settle(pilot)
-        order = next(r for r in screen.rows if r.order_id == target.order_id)
-        seen["order"] = order
-        seen["status"] = screen_text(pilot.app)
+        seen["order"] = next(r for r in screen.rows if r.order_id == target.order_id)
 
     desk.run(body)
     order = seen["order"]
     assert order.at_risk and order.days_short > 0
     assert order.milestones[-3].planned_start > seen["before"]
-    assert seen["notice"] and order.order_no in seen["notice_text"]
+    assert not seen["opened_by_itself"]
     assert "plan updated" in seen["status"]
+    assert "Press n to draft the customer notice" in seen["status"]
+    assert seen["notice"] and order.order_no in seen["notice_text"]
 
 
 def test_a_supervisor_watching_cannot_shift(desk: Desk) -> None:

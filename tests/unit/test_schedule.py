@@ -181,6 +181,27 @@ def test_a_slip_within_the_buffer_is_absorbed_and_a_longer_one_is_not() -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["domestic", "export-sea", "export-air"])
+def test_the_materials_buffer_absorbs_a_one_day_slip_before_its_start_to_start_link(
+    name: str,
+) -> None:
+    """Materials keeps a 1-day buffer and production waits on its start (SS): one ``>``
+    on materials must move nothing after it, as the template's buffer promises."""
+    template = load_template(name)
+    assert template.stage("materials").buffer_days == 1
+    assert any(
+        link.kind is SS and (link.predecessor, link.successor) == ("materials", "production")
+        for link in template.links
+    )
+    plan = plan_order(template, date(2026, 6, 30), date(2026, 3, 2), CN)
+    shifted = shift_milestone(plan.milestones, template.links, "materials", CN, by_days=1)
+    before = by_key(plan.milestones)
+    moved = {key for key, after in by_key(shifted).items() if after != before[key]}
+    assert moved == {"materials"}
+    twice = shift_milestone(shifted, template.links, "materials", CN, by_days=1)
+    assert by_key(twice)["production"].start > by_key(plan.milestones)["production"].start
+
+
 # -- projection ---------------------------------------------------------------------------
 
 

@@ -10,7 +10,10 @@ JSON output (``--json``), stable keys:
 ``order list``: a list of objects, in queue order::
 
     order_no, customer, product, quantity (string), unit, due_date (YYYY-MM-DD),
-    days_left, status, owner
+    days_left, slip_days, status, owner
+
+    slip_days is how many business days the order's plan now ends past the promise
+    (0 when on time or unplanned); with it the order is at risk whatever days_left says.
 
     days_left is business days on the desk's calendar (config ``calendar``): the
     working days after today up to and including the due date, negative when late,
@@ -309,7 +312,7 @@ def _days_cell(row: QueueRow, today: date, days: int | None) -> tuple[str, str]:
     open_order = awaits_delivery(OrderStatus(row.status))
     if not open_order:
         return "—", "dim"
-    level = urgency(row.due_date, today, days, open_order=open_order)
+    level = urgency(row.due_date, today, days, open_order=open_order, slip_days=row.slip_days)
     shown = UNKNOWN_DAYS if days is None else str(days)
     if level is Urgency.LATE:
         return f"{LATE_MARK} {shown}", "bold red"
@@ -327,6 +330,7 @@ def _row_json(row: QueueRow, days: int | None) -> dict[str, Any]:
         "unit": row.unit,
         "due_date": row.due_date.isoformat(),
         "days_left": days,
+        "slip_days": row.slip_days,
         "status": row.status,
         "owner": row.owner,
     }

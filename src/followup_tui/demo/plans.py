@@ -24,7 +24,13 @@ from followup_tui.demo.catalog import table_of
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.timeline.milestones import Template, load_template
-from followup_tui.domain.timeline.schedule import MilestoneState, Plan, plan_order, ripple
+from followup_tui.domain.timeline.schedule import (
+    MilestoneState,
+    Plan,
+    plan_order,
+    project,
+    ripple,
+)
 from followup_tui.services.timeline.plans import DOMESTIC_COUNTRIES
 from followup_tui.store.models import Milestone, MilestoneLink
 
@@ -105,14 +111,30 @@ class _Planner:
     def _plan(self, name: str, promised: date, planned_on: date) -> Plan:
         return plan_order(self.template(name), promised, planned_on, self.calendar)
 
-    def states(self, template: Template, plan: Plan, status: str) -> tuple[MilestoneState, ...]:
-        """The plan with actual dates for the stages the order's status says are behind it."""
+    def states(
+        self, template: Template, plan: Plan, status: str, planned_on: date
+    ) -> tuple[MilestoneState, ...]:
+        """The plan with actual dates for the stages the order's status says are behind it.
+
+        Confirmation is done, and planned, on the day the plan was made, as
+        ``confirm_order`` records it for a real order.
+        """
         done = set(_STAGES_DONE.get(status, ()))
         states = list(plan.milestones)
         jitter = self.rng.choice((-1, 0, 0, 0, 1, 1, 2, 3))
         running = False
+        confirmed_on = min(self._last_working_day(planned_on), self.last_working)
         for index, state in enumerate(states):
-            if state.key in done:
+            if index == 0 and state.key in done:
+                states[index] = replace(
+                    state,
+                    start=confirmed_on,
+                    end=confirmed_on,
+                    floor=confirmed_on,
+                    actual_start=confirmed_on,
+                    actual_end=confirmed_on,
+                )
+            elif state.key in done:
                 start = self._clamp(state.start, jitter)
                 end = max(start, self._clamp(state.end, jitter))
                 states[index] = replace(state, actual_start=start, actual_end=end)
@@ -122,6 +144,23 @@ class _Planner:
                     start = self._clamp(state.start, jitter)
                     states[index] = replace(state, actual_start=start)
         return ripple(tuple(states), template.links, self.calendar)
+
+    def slip(self, template: Template, states: Sequence[MilestoneState], promised: date) -> int:
+        """The business days the order's plan ends past its promise, as the timeline
+        projects it today (``services.timeline.read``): slipping plans are projected
+        from today, the rest end where they are planned."""
+        slipping = any(
+            s.actual_end is None
+            and (s.end < self.today or (s.actual_start is None and s.start < self.today))
+            for s in states
+        )
+        if slipping:
+            return project(
+                states, template.links, template.anchor, promised, self.today, self.calendar
+            )[1]
+        anchor = next(s for s in states if s.key == template.anchor)
+        end = anchor.actual_end or anchor.end
+        return max(0, self.calendar.business_days_between(promised, end)) if end > promised else 0
 
     def _clamp(self, day: date, jitter: int) -> date:
         moved = self.calendar.add_business_days(day, jitter) if jitter else day
@@ -140,6 +179,7 @@ def plan_demo_orders(
     milestones: list[tuple[Any, ...]] = []
     links: list[tuple[Any, ...]] = []
     templates: list[tuple[str, int]] = []
+    slips: list[tuple[int, int]] = []
     counts = {"milestones": 0, "milestone_links": 0}
     batches = ((milestone_sql, milestones, "milestones"), (link_sql, links, "milestone_links"))
     for order_id, status, held_from, order_date, promised, country, owner in list(
@@ -150,10 +190,13 @@ def plan_demo_orders(
         planned_on = _day(order_date) + timedelta(days=1)
         try:
             plan = planner.plan(name, _day(promised), planned_on)
-            states = planner.states(template, plan, held_from or status)
+            states = planner.states(template, plan, held_from or status, planned_on)
+            slip = planner.slip(template, states, _day(promised))
         except CalendarYearUnknown:
             continue  # the timeline shows such orders as waiting for the calendar
         templates.append((name, order_id))
+        if slip:
+            slips.append((slip, order_id))
         ids: dict[str, int] = {}
         parties = {spec.key: spec.party.value for spec in template.stages}
         for seq, state in enumerate(states):
@@ -195,6 +238,7 @@ def plan_demo_orders(
             _flush(connection, batches, counts)
     _flush(connection, batches, counts)
     _set_templates(connection, templates)
+    _set_slips(connection, slips)
     return counts
 
 
@@ -225,4 +269,14 @@ def _set_templates(connection: Connection, templates: Sequence[tuple[str, int]])
     marker = "?" if connection.dialect.name == "sqlite" else "%s"
     connection.exec_driver_sql(
         f"UPDATE orders SET template = {marker} WHERE id = {marker}", list(templates)
+    )
+
+
+def _set_slips(connection: Connection, slips: Sequence[tuple[int, int]]) -> None:
+    """Fill the orders' projected slip, as the timeline services keep it for real ones."""
+    if not slips:
+        return
+    marker = "?" if connection.dialect.name == "sqlite" else "%s"
+    connection.exec_driver_sql(
+        f"UPDATE orders SET slip_days = {marker} WHERE id = {marker}", list(slips)
     )

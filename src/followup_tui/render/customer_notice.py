@@ -66,22 +66,32 @@ def _plain(value: str) -> str:
 
 
 def _change_sentence(
-    catalog: Catalog, *, order_no: str, promised: date, new_eta: date, language: str
+    catalog: Catalog,
+    *,
+    order_no: str,
+    promised: date,
+    new_eta: date,
+    slip_days: int,
+    language: str,
 ) -> str:
-    """The sentence that says what happens to the date: later, earlier or unchanged."""
+    """The sentence that says what happens to the date: later, earlier or unchanged.
+
+    How much later is ``slip_days``, business days on the desk's calendar: the figure
+    the desk showed the clerk ("1 bd short"), so the notice never says 3 days for it.
+    """
     params: dict[str, object] = {
         "order_no": order_no,
         "promised": format_notice_date(promised, language),
         "new_eta": format_notice_date(new_eta, language),
     }
-    slip = (new_eta - promised).days
-    if slip > 0:
+    if new_eta > promised:
+        slip = max(1, slip_days)
         params["days"] = slip
         params["slip"] = catalog.format(
             "notice.slip_one" if slip == 1 else "notice.slip_many", params
         )
         return catalog.format("notice.later", params)
-    if slip < 0:
+    if new_eta < promised:
         return catalog.format("notice.earlier", params)
     return catalog.format("notice.unchanged", params)
 
@@ -101,11 +111,13 @@ def draft_customer_notice(
     order_no: str,
     promised: date,
     new_eta: date,
+    slip_days: int,
     reason: str = "",
     clerk: str = "",
 ) -> str:
     """A short, polite notice that the order now arrives on ``new_eta`` instead of
     ``promised``, in the customer's ``language`` (zh_CN or en; anything else is English).
+    ``slip_days`` is how many business days later that is, as the desk counts them.
 
     Paragraphs are separated by blank lines: subject, greeting, the change and the
     reason, an apology when the date moved later, a closing line, and the sign-off with
@@ -125,7 +137,12 @@ def draft_customer_notice(
         else catalog.format("notice.greeting_no_name", {}),
     ]
     change = _change_sentence(
-        catalog, order_no=order, promised=promised, new_eta=new_eta, language=chosen
+        catalog,
+        order_no=order,
+        promised=promised,
+        new_eta=new_eta,
+        slip_days=slip_days,
+        language=chosen,
     )
     if why:
         change += "\n" + catalog.format("notice.reason", {"reason": why})
@@ -147,6 +164,7 @@ def notice_for(facts: NoticeFacts) -> str:
         order_no=facts.order_no,
         promised=facts.promised,
         new_eta=facts.new_eta,
+        slip_days=facts.slip_days,
         reason=facts.reason,
         clerk=facts.clerk,
     )

@@ -303,18 +303,20 @@ class GanttPainter:
         return label
 
     def _order_status(self, order: TimelineOrder) -> Text:
-        """ "◆12-04 ‼ 2 d late": days late are the plan's business days short, or the
-        calendar days since the promise when the plan has not caught up yet."""
+        """ "◆12-04 ‼ 2 bd late": business days past the promise, the unit of every day
+        count on the desk (the queue's days left and slip, the customer notice)."""
         palette = self.palette
         alarm = palette.late if order.late else palette.at_risk if order.at_risk else None
         status = Text(" ")
         status.append(f"{PROMISED_GLYPH}{order.promised:%m-%d}", alarm or palette.promised)
         if order.late:
-            days = order.days_short or max(1, (self.today - order.promised).days)
+            days = max(1, order.days_short)
             status.append(f" {LATE_MARK} {t('gantt.status.days_late', days=days)}", alarm)
-        elif order.at_risk:
+        elif order.at_risk and order.days_short > 0:
             short = t("gantt.status.days_short", days=order.days_short)
             status.append(f" {AT_RISK_MARK} {short}", alarm)
+        elif order.at_risk:  # on plan, but due within the at-risk days
+            status.append(f" {AT_RISK_MARK} {t('gantt.status.due_soon')}", alarm)
         if order.calendar_note is not None:
             note = t("gantt.status.calendar_unknown", year=order.calendar_note)
             status.append(f" {note}", palette.unknown_day)

@@ -27,7 +27,9 @@ from followup_tui.store.models import (
     ShipmentLine,
 )
 
-_SKIPPED_FIELDS = frozenset({"version", "updated_at", "name_folded", "order_no_rev"})
+_SKIPPED_FIELDS = frozenset(
+    {"version", "updated_at", "name_folded", "order_no_rev", "slip_days"}  # derived, not edits
+)
 
 
 def _jsonable(value: Any) -> Any:

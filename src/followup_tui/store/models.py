@@ -158,6 +158,9 @@ class Order(Audited, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     template: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    #: Business days the plan's projected finish lies past the promise (0: on time), as
+    #: the timeline services last projected it; the queue and the header read it.
+    slip_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     lines: Mapped[list[OrderLine]] = relationship(

@@ -19,6 +19,7 @@ SORT_COLUMNS: dict[str, str] = {
     "days_left": "due_date",
     "status": "status_rank",
     "owner": "owner",
+    "slip": "slip_days",
 }
 
 #: The condition of the partial indexes; a query must say exactly this to use them.

@@ -84,7 +84,7 @@ class DaysLeftCells:
         if not awaits_delivery(OrderStatus(row.status)):
             return Text("—", style="dim")  # no count needed: nothing is owed any more
         days = self.days(row.due_date)
-        level = urgency(row.due_date, self.today, days, open_order=True)
+        level = urgency(row.due_date, self.today, days, open_order=True, slip_days=row.slip_days)
         shown = UNKNOWN_DAYS if days is None else str(days)
         if level is Urgency.LATE:
             return Text(f"‼ {shown}", style=LATE_STYLE)
@@ -93,6 +93,17 @@ class DaysLeftCells:
         if days is None:
             return Text(shown, style=UNKNOWN_STYLE)
         return Text(shown)
+
+
+def slip_cell(row: QueueRow) -> Text:
+    """The plan's projected slip in business days ("+18"), blank when on time.
+
+    The same figure as the timeline's "N bd short": the queue's clerk learns that an
+    order will be late before its days left run out.
+    """
+    if row.slip_days <= 0 or not awaits_delivery(OrderStatus(row.status)):
+        return Text("")
+    return Text(f"+{row.slip_days}", style=AT_RISK_STYLE)
 
 
 def _plain(getter: Callable[[QueueRow], str]) -> Callable[[QueueRow], Text]:
@@ -124,7 +135,8 @@ def order_columns(
             10,
             lambda r: Text(r.due_date.isoformat(), style="" if r.confirmed else "italic"),
         ),
-        Column("days_left", t("queue.col.days_left"), 6, days.cell, align="right"),
+        Column("days_left", t("queue.col.days_left"), 7, days.cell, align="right"),
+        Column("slip", t("queue.col.slip"), 5, slip_cell, align="right"),
         # 10 cells: "production" and "in transit" are the longest English statuses.
         Column("status", t("queue.col.status"), 10, lambda r: Text(t(f"status.{r.status}"))),
         Column("owner", t("queue.col.owner"), 8, _plain(lambda r: r.owner)),

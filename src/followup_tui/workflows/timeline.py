@@ -83,6 +83,14 @@ WORKFLOWS: tuple[Workflow, ...] = (
         changes_data=True,
     ),
     Workflow(
+        "timeline.notice",
+        "n",
+        "open_notice",
+        _T,
+        "cmd.timeline.notice",
+        "cmd.timeline.notice_help",
+    ),
+    Workflow(
         "timeline.review", "w", "review", _T, "cmd.timeline.review", "cmd.timeline.review_help"
     ),
     Workflow(

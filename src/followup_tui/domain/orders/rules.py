@@ -267,8 +267,15 @@ def at_risk_limit(today: date, calendar: BusinessCalendar) -> date | None:
     return fourth - timedelta(days=1)
 
 
-def urgency(due: date, today: date, days: int | None, *, open_order: bool) -> Urgency:
+def urgency(
+    due: date, today: date, days: int | None, *, open_order: bool, slip_days: int = 0
+) -> Urgency:
     """How pressing an order is; ``days`` is ``days_left(due, today, calendar)``.
+
+    The one definition of late and at risk, for the queue's marks, the header's counts,
+    the timeline and the reports: late when the promise (``due``) has passed
+    undelivered; at risk when not late and either its plan's projected finish lies
+    ``slip_days`` business days past the promise, or it is due within AT_RISK_DAYS.
 
     ``open_order`` means it still owes a delivery (``lifecycle.awaits_delivery``): a
     delivered order is never late. Late is a fact of dates (due before today), so it
@@ -282,6 +289,8 @@ def urgency(due: date, today: date, days: int | None, *, open_order: bool) -> Ur
         return Urgency.DONE
     if due < today:
         return Urgency.LATE
+    if slip_days > 0:
+        return Urgency.AT_RISK
     if days is None:
         return Urgency.AT_RISK if (due - today).days <= AT_RISK_DAYS else Urgency.UNKNOWN
     return Urgency.AT_RISK if days <= AT_RISK_DAYS else Urgency.ON_TRACK

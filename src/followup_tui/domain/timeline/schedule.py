@@ -8,8 +8,10 @@ the days someone works on it. Links constrain a successor ``s`` by its predecess
 - start-to-start, lag L: ``s.start ≥ p.start + L``
 - finish-to-finish, lag L: ``s.end ≥ p.end + L``
 
-Planning adds each predecessor's buffer to the lag of its FS and FF links: the buffer is
-slack the plan reserves after a stage. Rippling does not: each milestone goes to the later
+Planning adds each predecessor's buffer to the lag of every link leaving it (FS, SS and
+FF alike): the buffer is slack the plan reserves between a stage and what waits on it, so
+a stage whose successor waits on its start (materials, production starting once the first
+materials arrive) protects that start as well. Rippling does not: each milestone goes to the later
 of its floor (where the plan or a clerk put it) and what its links demand, so a slip no
 longer than the buffer is absorbed and the promise holds.
 
@@ -120,13 +122,13 @@ def _earliest_start(
     """The earliest start ``link`` allows a successor of ``duration_days``.
 
     ``predecessor`` is its (start, end) as successors see it; ``extra_lag`` is the
-    predecessor's buffer when planning and 0 when rippling (it never applies to SS).
+    predecessor's buffer when planning and 0 when rippling, whatever the link's kind.
     """
     start, end = predecessor
     if link.kind is LinkKind.FINISH_TO_START:
         return calendar.add_business_days(end, 1 + link.lag_days + extra_lag)
     if link.kind is LinkKind.START_TO_START:
-        return calendar.add_business_days(start, link.lag_days)
+        return calendar.add_business_days(start, link.lag_days + extra_lag)
     earliest_end = calendar.add_business_days(end, link.lag_days + extra_lag)
     return _span_start(earliest_end, duration_days, calendar)
 
@@ -148,7 +150,7 @@ def _latest_end(
     if link.kind is LinkKind.FINISH_TO_START:
         return calendar.add_business_days(start, -(1 + link.lag_days + buffer_days))
     if link.kind is LinkKind.START_TO_START:
-        latest_start = calendar.add_business_days(start, -link.lag_days)
+        latest_start = calendar.add_business_days(start, -(link.lag_days + buffer_days))
         return _span_end(latest_start, duration_days, calendar)
     return calendar.add_business_days(end, -(link.lag_days + buffer_days))
 
@@ -275,9 +277,12 @@ def _forward(
             continue
         start = first_day
         for link in incoming.get(spec.key, []):
-            extra = 0 if link.kind is LinkKind.START_TO_START else buffers[link.predecessor]
             limit = _earliest_start(
-                link, result[link.predecessor], spec.duration_days, extra, calendar
+                link,
+                result[link.predecessor],
+                spec.duration_days,
+                buffers[link.predecessor],
+                calendar,
             )
             start = max(start, limit)
         result[spec.key] = (start, _span_end(start, spec.duration_days, calendar))

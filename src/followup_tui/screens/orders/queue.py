@@ -57,6 +57,7 @@ SORT_ORDER: tuple[str, ...] = (
     "quantity",
     "status",
     "owner",
+    "slip",  # ascending puts on-time first; S shows the worst slip first
 )
 
 

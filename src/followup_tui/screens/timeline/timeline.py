@@ -229,13 +229,47 @@ class TimelineScreen(DeskScreen[None]):
         if order.days_short > 0:
             message.append(" ")
             message.append(t("timeline.short_by", days=order.days_short), style="bold yellow")
+            # Offered, not opened: the clerk may be in the middle of a run of ``>``
+            # presses, and a dialog opened now would take the next ones as typed text.
+            message.append(" ")
+            message.append(t("timeline.notice_ready", shortcut=self._notice_key()), style="bold")
         self.show_status(message)
-        if result.notice is not None:
-            from followup_tui.render.customer_notice import notice_for
-            from followup_tui.screens.timeline.notice import NoticeScreen
 
-            title = t("timeline.notice_title", order=order.order_no)
-            self.app.push_screen(NoticeScreen(title, notice_for(result.notice)))
+    def _notice_key(self) -> str:
+        """The key that drafts the notice, as the footer shows it (a keymap may move it)."""
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.id == "timeline.notice":
+                    return self.app.get_key_display(binding)
+        return "n"
+
+    def action_open_notice(self) -> None:
+        """Draft the delay notice for the order under the cursor, when it runs late.
+
+        Built from the order's row as the timeline shows it (promised date and projected
+        finish), so it says what the clerk sees, however many shifts led there.
+        """
+        from followup_tui.render.customer_notice import notice_for
+        from followup_tui.screens.timeline.notice import NoticeScreen
+        from followup_tui.services.timeline.views import NoticeFacts
+
+        order = self.gantt.current_order
+        if order is None:
+            return
+        if order.days_short <= 0:
+            self.notify(t("timeline.notice_on_time", order=order.order_no), severity="warning")
+            return
+        facts = NoticeFacts(
+            language=order.customer_language,
+            customer=order.customer,
+            order_no=order.order_no,
+            promised=order.promised,
+            new_eta=order.projected,
+            slip_days=order.days_short,
+            clerk=desk(self).actor,
+        )
+        title = t("timeline.notice_title", order=order.order_no)
+        self.app.push_screen(NoticeScreen(title, notice_for(facts)))
 
     def _run(self, work: Callable[[StoreContext], ShiftResult]) -> None:
         call_service(self, work, self._after_shift, group="timeline-change")

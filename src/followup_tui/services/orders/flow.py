@@ -305,6 +305,9 @@ def _drop_plan(session: Session, order_id: int) -> None:
         session.delete(link)
     for row in session.scalars(select(Milestone).where(Milestone.order_id == order_id)):
         session.delete(row)
+    order = session.get(Order, order_id)
+    if order is not None:
+        order.slip_days = 0  # no plan, nothing projected
 
 
 def undo_bulk(ctx: StoreContext, result: BulkResult) -> BulkResult:

@@ -30,7 +30,7 @@ from followup_tui.store.window_reader import QueryInterrupted, WindowReader
 QUANTITY_SCALE = Decimal(1000)
 _COLUMNS = (
     "id, order_no, customer_name, lead_product, total_quantity, unit, due_date, "
-    "confirmed_date IS NOT NULL, status, owner"
+    "confirmed_date IS NOT NULL, status, owner, slip_days"
 )
 _HIGH = "\U0010ffff"
 
@@ -79,6 +79,8 @@ class QueueRow:
     status: str
     owner: str
     sort_value: Any = field(compare=False)
+    #: Business days the plan's projected finish lies past the promise (0: on time).
+    slip_days: int = 0
 
 
 class StoreState(StrEnum):
@@ -252,7 +254,8 @@ class OrderWindow:
             confirmed=bool(raw[7]),
             status=raw[8],
             owner=raw[9],
-            sort_value=raw[10],
+            slip_days=int(raw[10] or 0),
+            sort_value=raw[11],
         )
 
     def _select(
@@ -349,9 +352,13 @@ def change_mark(reader: WindowReader) -> int:
 def late_and_at_risk(
     reader: WindowReader, today: date, at_risk_limit: date | None
 ) -> tuple[int, int | None]:
-    """How many undelivered orders are late, and how many are at risk: due from today
-    up to ``at_risk_limit`` (``domain.orders.at_risk_limit``, counted in business days
-    on the desk's calendar). The partial open-order index serves both counts.
+    """How many undelivered orders are late, and how many are at risk, by the one
+    definition the queue's marks, the timeline and the report use
+    (``domain.orders.rules.urgency``): late when the promise has passed; at risk when
+    not late and either the plan's projected finish lies past the promise
+    (``slip_days``) or it is due by ``at_risk_limit`` (``domain.orders.at_risk_limit``,
+    counted in business days on the desk's calendar). The partial open-order indexes on
+    the due date and the slip serve both counts.
 
     A None limit means the calendar has no holiday data for the days ahead, so which
     orders are at risk cannot be said: the late count is still exact (it needs no
@@ -366,20 +373,21 @@ def late_and_at_risk(
 def _late_and_at_risk(
     reader: WindowReader, today: date, at_risk_limit: date | None
 ) -> tuple[int, int | None]:
-    if at_risk_limit is None:
-        late = reader.scalar(
-            f"SELECT count(*) FROM orders WHERE {OPEN_ORDERS_SQL} "
-            "AND status NOT IN ('delivered', 'accepted') AND due_date < ?",
-            [today.isoformat()],
-        )
-        return int(late or 0), None
-    today_text, limit_text = today.isoformat(), at_risk_limit.isoformat()
-    row = reader.fetch(
-        "SELECT sum(CASE WHEN due_date < ? THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN due_date >= ? AND due_date <= ? THEN 1 ELSE 0 END) "
-        f"FROM orders WHERE {OPEN_ORDERS_SQL} AND status NOT IN ('delivered', 'accepted') "
-        "AND due_date <= ?",
-        [today_text, today_text, limit_text, limit_text],
+    undelivered = f"{OPEN_ORDERS_SQL} AND status NOT IN ('delivered', 'accepted')"
+    today_text = today.isoformat()
+    late = reader.scalar(
+        f"SELECT count(*) FROM orders WHERE {undelivered} AND due_date < ?", [today_text]
     )
-    late, soon = row[0] if row else (0, 0)
-    return int(late or 0), int(soon or 0)
+    if at_risk_limit is None:
+        return int(late or 0), None
+    # Two index walks, not an OR the planner would answer with a scan: the orders due
+    # soon, plus those due later whose plan already ends past the promise.
+    soon = reader.scalar(
+        f"SELECT count(*) FROM orders WHERE {undelivered} AND due_date >= ? AND due_date <= ?",
+        [today_text, at_risk_limit.isoformat()],
+    )
+    slipping = reader.scalar(
+        f"SELECT count(*) FROM orders WHERE {undelivered} AND slip_days > 0 AND due_date > ?",
+        [at_risk_limit.isoformat()],
+    )
+    return int(late or 0), int(soon or 0) + int(slipping or 0)

@@ -10,9 +10,10 @@ facts of a customer notice when the ripple pushed the projected finish past the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, estimating
@@ -79,10 +80,11 @@ def plan_in_session(
     today = ctx.today()
     unknown_year: int | None = None
     try:
-        states = _first_plan(template, promised, today, ctx.calendar)
+        states, slip = _first_plan(template, promised, today, ctx.calendar)
     except CalendarYearUnknown as unknown:
         unknown_year = unknown.year
-        states = _first_plan(template, promised, today, estimating(ctx.calendar))
+        states, slip = _first_plan(template, promised, today, estimating(ctx.calendar))
+    order.slip_days = slip
     parties = {stage.key: stage.party.value for stage in template.stages}
     rows: dict[str, Milestone] = {}
     for seq, state in enumerate(states):
@@ -105,12 +107,24 @@ def plan_in_session(
 
 def _first_plan(
     template: Template, promised: date, today: date, calendar: BusinessCalendar
-) -> tuple[MilestoneState, ...]:
-    """The new plan's milestones, the confirmation recorded done."""
-    states = plan_order(template, promised, today, calendar).milestones
+) -> tuple[tuple[MilestoneState, ...], int]:
+    """The new plan's milestones with the confirmation recorded done, and the business
+    days the plan ends past the promise (the order's stored slip).
+
+    Confirmation is done now, so it is planned where it was done: the backward plan put
+    it on its latest possible day, and a bar there would read as work to come.
+    """
+    plan = plan_order(template, promised, today, calendar)
     first = template.stages[0].key
     done_on = last_working_day(calendar, today)
-    return record_actual(states, template.links, first, calendar, started=done_on, finished=done_on)
+    states = tuple(
+        replace(state, start=done_on, end=done_on, floor=done_on) if state.key == first else state
+        for state in plan.milestones
+    )
+    states = record_actual(
+        states, template.links, first, calendar, started=done_on, finished=done_on
+    )
+    return states, plan.days_short
 
 
 def _link_row(order_id: int, rows: dict[str, Milestone], link: Link) -> MilestoneLink:
@@ -193,6 +207,42 @@ class _LoadedPlan:
         return tuple(moved)
 
 
+def store_slip(session: Session, order_id: int, slip_days: int) -> None:
+    """Keep the order's denormalised slip in step with its projection.
+
+    A Core update: the slip is derived from the plan, so it neither bumps the order's
+    version (an open order form elsewhere stays current) nor reads as an edit in the
+    change log; the queue and the header count it (decisions.md, "One definition of
+    late").
+    """
+    session.execute(
+        update(Order.__table__)  # type: ignore[arg-type]
+        .where(Order.__table__.c.id == order_id, Order.__table__.c.slip_days != slip_days)
+        .values(slip_days=slip_days)
+    )
+
+
+def refresh_slips(ctx: StoreContext, today: date | None = None) -> int:
+    """Store every open planned order's slip as the timeline projects it ``today``.
+
+    A plan's projection moves with the calendar as well as with the clerk's keys: a
+    stage that should have finished and has not pushes what follows a day at a time,
+    with nobody pressing anything. The desk runs this once a day (its first sweep), so
+    the queue and the header catch up with what the timeline shows. Returns how many
+    orders changed.
+    """
+    from followup_tui.services.timeline.read import load_timeline
+
+    projected = {row.order_id: row.days_short for row in load_timeline(ctx, today)}
+    with ctx.write() as session:
+        query = select(Order.id, Order.slip_days).where(Order.template.is_not(None))
+        stored = {order_id: slip for order_id, slip in session.execute(query)}
+        changed = {oid: slip for oid, slip in projected.items() if stored.get(oid) != slip}
+        for order_id, slip in changed.items():
+            store_slip(session, order_id, slip)
+    return len(changed)
+
+
 def _milestone_order_id(ctx: StoreContext, milestone_id: int) -> int:
     with ctx.read() as session:
         order_id = session.scalar(select(Milestone.order_id).where(Milestone.id == milestone_id))
@@ -220,6 +270,7 @@ def _replan(
         moved = tuple(sorted(moved, key=lambda item: item[0] != row.key))
         session.flush()
         after = order_timeline_in(session, order_id, today, ctx.calendar)
+        store_slip(session, order_id, after.days_short)
         notice = None
         if after.days_short > 0 and after.projected > before.projected:
             customer = session.get(Customer, loaded.order.customer_id)
@@ -229,6 +280,7 @@ def _replan(
                 order_no=loaded.order.order_no,
                 promised=after.promised,
                 new_eta=after.projected,
+                slip_days=after.days_short,
                 clerk=ctx.actor,
             )
         return ShiftResult(after, moved, notice)

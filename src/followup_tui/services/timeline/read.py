@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from followup_tui.domain.calendar import BusinessCalendar, CalendarYearUnknown, estimating
 from followup_tui.domain.errors import FollowupError
+from followup_tui.domain.orders.rules import Urgency, days_left, urgency
 from followup_tui.domain.timeline.milestones import Link, LinkKind, load_template
 from followup_tui.domain.timeline.schedule import MilestoneState, project
 from followup_tui.services.timeline.views import MilestoneBar, TimelineOrder
@@ -72,6 +73,7 @@ class _Builder:
         self.buffer_end: Callable[[date, int], date] = lru_cache(maxsize=None)(self._buffer_end)
         self.short: Callable[[date, date], int] = lru_cache(maxsize=None)(self._short)
         self.anchor: Callable[[str], str] = lru_cache(maxsize=None)(self._anchor)
+        self.left: Callable[[date], int | None] = lru_cache(maxsize=None)(self._left)
 
     def day(self, value: Any) -> date:
         found = self.days.get(value)
@@ -88,6 +90,15 @@ class _Builder:
         if projected <= promised:
             return 0
         return self.calendar.business_days_between(promised, projected)
+
+    def level(self, promised: date, slip_days: int, delivered: bool) -> Urgency:
+        """The one definition of late and at risk (``domain.orders.rules.urgency``)."""
+        if delivered or promised < self.today or slip_days > 0:
+            return urgency(promised, self.today, 0, open_order=not delivered, slip_days=slip_days)
+        return urgency(promised, self.today, self.left(promised), open_order=True)
+
+    def _left(self, promised: date) -> int | None:
+        return days_left(promised, self.today, self.calendar)
 
     @staticmethod
     def _anchor(template: str) -> str:
@@ -217,6 +228,13 @@ class _Builder:
         if not bars and not self.calendar.knows(promised):
             unknown_year = promised.year
         delivered = anchor_bar is not None and anchor_bar.actual_end is not None
+        if not bars and promised < self.today:
+            # No plan to project: it is late by the business days since the promise.
+            try:
+                days_short = self.short(promised, self.today)
+            except CalendarYearUnknown as unknown:
+                unknown_year = unknown.year
+        level = self.level(promised, days_short, delivered)
         return TimelineOrder(
             order_id=order_id,
             order_no=order_no,
@@ -227,8 +245,8 @@ class _Builder:
             promised=promised,
             projected=projected,
             days_short=days_short,
-            late=promised < self.today and not delivered,
-            at_risk=days_short > 0 and not delivered,
+            late=level is Urgency.LATE,
+            at_risk=level is Urgency.AT_RISK or (level is Urgency.LATE and days_short > 0),
             milestones=bars,
             calendar_note=unknown_year,
         )

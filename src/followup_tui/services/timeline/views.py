@@ -120,6 +120,7 @@ class NoticeFacts:
     order_no: str
     promised: date
     new_eta: date
+    slip_days: int = 0  # business days past the promise, the unit the desk shows
     clerk: str = ""
     reason: str = ""
 

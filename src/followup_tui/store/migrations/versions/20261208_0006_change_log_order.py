@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261208_0006"
-down_revision = "20261127_0004"
+down_revision = "20261208_0005"
 branch_labels = None
 depends_on = None
 
