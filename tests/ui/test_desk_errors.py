@@ -112,7 +112,9 @@ def test_a_refusal_is_shown_as_before_and_leaves_no_log(
 
     async def body(pilot: Pilot[Any]) -> None:
         await press(pilot, "h")
-        assert list(messages(pilot.app, "error")) == ["PO-2026-00001 is not on hold (status: draft)."]
+        assert list(messages(pilot.app, "error")) == [
+            "PO-2026-00001 is not on hold (status: draft)."
+        ]
 
     app = desk.run(body)
     assert not log_of(app).parent.exists()
