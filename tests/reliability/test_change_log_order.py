@@ -20,7 +20,7 @@ from followup_tui.store import schema
 from followup_tui.store.location import parse_store
 from followup_tui.store.unit_of_work import open_store
 
-BEFORE = "20261127_0004"
+BEFORE = "20261208_0005"  # the revision just before the change log carried its order
 
 
 def test_the_upgrade_gives_older_rows_their_order(
@@ -37,28 +37,34 @@ def test_the_upgrade_gives_older_rows_their_order(
         with ctx.engine.begin() as connection:
             command.downgrade(schema._alembic_config(connection), BEFORE)  # type: ignore[arg-type]
             connection.execute(
-                text("INSERT INTO shipments (order_id, carrier, mode, tracking_no, version)"
-                     " VALUES (:order, 'COSCO', 'sea', 'BL-1', 1)"),
+                text(
+                    "INSERT INTO shipments (order_id, carrier, mode, tracking_no, version)"
+                    " VALUES (:order, 'COSCO', 'sea', 'BL-1', 1)"
+                ),
                 {"order": order.id},
-            )  # fmt: skip
+            )
             connection.execute(
-                text("INSERT INTO shipment_lines (shipment_id, order_line_id, quantity)"
-                     " SELECT max(id), :line, 500 FROM shipments"),
+                text(
+                    "INSERT INTO shipment_lines (shipment_id, order_line_id, quantity)"
+                    " SELECT max(id), :line, 500 FROM shipments"
+                ),
                 {"line": line_id},
-            )  # fmt: skip
+            )
             logged = [
                 ("shipment", "(SELECT max(id) FROM shipments)", {"carrier": [None, "COSCO"]}),
                 ("shipment_line", "(SELECT max(id) FROM shipment_lines)", {"quantity": [0, 5]}),
                 ("order_line", "987654", {"order_id": [order.id, None], "product": ["x", None]}),
                 ("customer", "1", {"name": ["a", "b"]}),
-            ]  # fmt: skip
+            ]
             for entity, entity_id, diff in logged:
                 connection.execute(
-                    text("INSERT INTO change_log (at, actor, entity, entity_id, action, diff)"
-                         f" VALUES ('2026-03-02 01:30:00.000000', 'old', :entity, {entity_id},"
-                         " 'insert', :diff)"),
+                    text(
+                        "INSERT INTO change_log (at, actor, entity, entity_id, action, diff)"
+                        f" VALUES ('2026-03-02 01:30:00.000000', 'old', :entity, {entity_id},"
+                        " 'insert', :diff)"
+                    ),
                     {"entity": entity, "diff": json.dumps(diff)},
-                )  # fmt: skip
+                )
         assert schema.current_revision(ctx.engine) == BEFORE
         schema.upgrade(ctx.engine)
         with closing(sqlite3.connect(path)) as db:

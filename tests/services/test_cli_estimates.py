@@ -97,7 +97,7 @@ def test_order_confirm_says_the_plan_is_an_estimate(
 
     assert code == 0, err
     text = " ".join(out.split())
-    assert "is now confirmed" in text
+    assert "status now confirmed" in text
     assert "plans reaching into it are estimated from the weekday pattern" in text
 
 

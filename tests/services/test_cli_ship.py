@@ -289,9 +289,21 @@ def test_order_show_lists_the_shipments_and_their_booking(
 ) -> None:
     order_no = two_lines(capsys)
     booked = ok_json(
-        capsys, "order", "ship", order_no, "--carrier", "COSCO", "--mode", "sea",
-        "--tracking", "BL-1", "--etd", "2026-12-01", "--line", "1=1,200",
-    )  # fmt: skip
+        capsys,
+        "order",
+        "ship",
+        order_no,
+        "--carrier",
+        "COSCO",
+        "--mode",
+        "sea",
+        "--tracking",
+        "BL-1",
+        "--etd",
+        "2026-12-01",
+        "--line",
+        "1=1,200",
+    )
     detail = ok_json(capsys, "order", "show", order_no)
     assert detail["shipments"] == [booked]
     traces = [c for c in detail["changes"] if c["entity"] in ("shipment", "shipment_line")]
