@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from copy import copy
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,9 +101,11 @@ class StoreContext:
 
         A context of its own rather than a flag on this one: the desk's store is shared
         by every worker (the breach sweep writes too), and only this call's writes are
-        the clerk's action.
+        the clerk's action. A shallow copy shares the engine and the session makers.
         """
-        return replace(self, journal=[])
+        recording = copy(self)
+        recording.journal = []
+        return recording
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -254,7 +254,9 @@ def undo_changes(
     """
     with ctx.write() as session:
         ok, refused = _plan(session, change_ids, settled)
-        rows = sorted((row for group in ok for row in group.rows), key=lambda row: -row.id)
+        # Order by order as the action went; within an order newest first, so a row is
+        # taken back before the rows it was built on (a link before its milestones).
+        rows = [row for group in ok for row in sorted(group.rows, key=lambda row: -row.id)]
         for row in rows:
             _reverse(session, ctx, row)
         return UndoResult(
