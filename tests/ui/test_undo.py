@@ -7,6 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from followup_tui.domain.orders.lifecycle import OrderStatus
+from followup_tui.screens.orders.detail import OrderDetailScreen
 from followup_tui.widgets.gantt import GanttView
 
 from .desk_kit import Desk, messages, move_to, open_queue, press, screen_text, settle
@@ -99,3 +100,25 @@ def test_a_watching_desk_says_read_only_on_the_timeline_too(desk: Desk) -> None:
 
     desk.run(body, read_only=True)
     assert len(seen["told"]) == 1, seen
+
+
+def test_the_order_detail_undoes_the_last_change_too(desk: Desk) -> None:
+    target = open_queue()[0].order_no
+    before = desk.status(target)
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await move_to(pilot, target)
+        await press(pilot, "h")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, OrderDetailScreen)
+        seen["held"] = desk.status(target)
+        await press(pilot, "ctrl+z")
+        assert f"Undone: the hold of {target}. ctrl+y redoes it." in messages(app)
+        seen["shown"] = screen_text(app)
+
+    desk.run(body)
+    assert seen["held"] == OrderStatus.ON_HOLD
+    assert desk.status(target) == before
+    assert "[on hold]" not in seen["shown"]

@@ -51,6 +51,10 @@ class Workflow:
     #: Offered only on a desk that can write, though it changes nothing itself: marking
     #: rows is for the bulk changes, which a watching desk refuses.
     writers_only: bool = False
+    #: Screens whose footer leaves this row out although it shows elsewhere (a row
+    #: shared by several screens, on one whose footer is full); still bound, in ``?``
+    #: and in the palette.
+    footer_off: tuple[str, ...] = ()
 
     @property
     def action_name(self) -> str:

@@ -168,6 +168,7 @@ WORKFLOWS: tuple[Workflow, ...] = (
         "cmd.orders.undo",
         "cmd.orders.undo_help",
         changes_data=True,
+        footer_off=(TIMELINE,),  # the timeline's footer is full of its own keys
     ),
     Workflow(
         "orders.redo",

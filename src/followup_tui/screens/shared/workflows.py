@@ -31,7 +31,7 @@ def workflow_bindings(screen: str) -> list[BindingType]:
             row.action.removeprefix("app."),
             row.id,
             id=row.id,
-            show=row.footer,
+            show=row.footer and screen not in row.footer_off,
             priority=row.priority,
         )
         for row in offered_on(screen)
