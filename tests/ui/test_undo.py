@@ -8,9 +8,11 @@ from textual.pilot import Pilot
 
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.screens.orders.detail import OrderDetailScreen
+from followup_tui.screens.shared.service_calls import call_service
+from followup_tui.services.orders.flow import add_note
 from followup_tui.widgets.gantt import GanttView
 
-from .desk_kit import Desk, messages, move_to, open_queue, press, screen_text, settle
+from .desk_kit import Desk, messages, move_to, open_queue, press, queue, screen_text, settle
 from .test_queue import answer
 from .test_timeline_screen import open_timeline
 
@@ -122,3 +124,32 @@ def test_the_order_detail_undoes_the_last_change_too(desk: Desk) -> None:
     assert seen["held"] == OrderStatus.ON_HOLD
     assert desk.status(target) == before
     assert "[on hold]" not in seen["shown"]
+
+
+def test_a_change_ctrl_z_cannot_take_back_is_said_and_not_skipped(desk: Desk) -> None:
+    """A change made through any other service call (a complaint, a shipment) is still
+    the clerk's last: ctrl+z says it cannot take it back instead of undoing an older
+    change unannounced, and the next ctrl+z undoes the one before."""
+    target = open_queue()[0].order_no
+    before = desk.status(target)
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await move_to(pilot, target)
+        await press(pilot, "h")
+        order_id = desk.detail(target).order.id
+        call_service(
+            queue(app), lambda store: add_note(store, order_id, "complaint follow-up"), print
+        )
+        await settle(pilot)
+        await press(pilot, "ctrl+z")
+        seen["still_held"] = desk.status(target)
+        told = [m for m in messages(app, "warning") if "cannot be undone" in m]
+        assert told and f"the hold of {target}" in told[0], list(messages(app))
+        await press(pilot, "ctrl+z")
+        assert f"Undone: the hold of {target}. ctrl+y redoes it." in messages(app)
+
+    desk.run(body)
+    assert seen["still_held"] == OrderStatus.ON_HOLD
+    assert desk.status(target) == before

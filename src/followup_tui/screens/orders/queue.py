@@ -250,7 +250,7 @@ class QueueScreen(DeskScreen[None]):
         if marks:
             text.append(f"  ● {t('queue.marked', count=marks)}", style="bold")
         last = history(self).next_undo
-        if last is not None and not desk(self).read_only:
+        if last is not None and last.undoable and not desk(self).read_only:
             # Named before ctrl+z is pressed, so the clerk knows what it will take back.
             text.append("  ")
             text.append(t("queue.undo_hint", **last.describe()), style="dim")

@@ -38,6 +38,9 @@ class DeskAction:
     kind: str
     orders: tuple[str, ...]
     change_ids: tuple[int, ...]
+    #: False for a change the desk cannot take back (a complaint step, a shipment, a
+    #: filed document): ctrl+z says so and steps past it on the next press.
+    undoable: bool = True
 
     def describe(self) -> dict[str, str]:
         """The message parameters that name it: ``what`` and ``orders``."""
@@ -81,6 +84,15 @@ class DeskHistory:
         if action.change_ids:
             self._undo.append(action)
             self._redo.clear()
+
+    def record_other(self, change_ids: tuple[int, ...]) -> None:
+        """A change ctrl+z cannot take back: it still is the clerk's last change."""
+        self.record(DeskAction("other", (), change_ids, undoable=False))
+
+    def step_past(self, action: DeskAction) -> None:
+        """Leave a change that cannot be undone behind; the one before is next."""
+        if action in self._undo:
+            self._undo.remove(action)
 
     def undone(self, action: DeskAction, result: UndoResult, written: tuple[int, ...]) -> None:
         """``action`` was taken back (``written`` are the undo's rows): redo offers it."""
@@ -148,6 +160,17 @@ def _take_back(screen: Screen[Any], *, redo: bool, refreshed: Callable[[], None]
         screen.notify(t(key), severity="warning")
         return
     if desk_history.busy:
+        return
+    if not action.undoable:
+        # The clerk's last change is not one ctrl+z can take back: say so rather than
+        # undo an older one unannounced; the next press undoes the one before.
+        desk_history.step_past(action)
+        before = desk_history.next_undo
+        message = t("history.cannot_undo")
+        if before is not None and before.undoable:
+            message = "\n".join([message, t("history.next_undo", **before.describe())])
+        screen.notify(message, severity="warning", timeout=8)
+        refreshed()
         return
     desk_history.busy = True
     settled = frozenset(desk_history.settled)
