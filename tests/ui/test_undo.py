@@ -153,3 +153,20 @@ def test_a_change_ctrl_z_cannot_take_back_is_said_and_not_skipped(desk: Desk) ->
     desk.run(body)
     assert seen["still_held"] == OrderStatus.ON_HOLD
     assert desk.status(target) == before
+
+
+def test_undo_speaks_chinese_on_a_chinese_desk(desk: Desk) -> None:
+    target = open_queue()[0].order_no
+    desk.language = "zh_CN"
+    seen: dict[str, Any] = {}
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await move_to(pilot, target)
+        await press(pilot, "h")
+        seen["hint"] = screen_text(pilot.app)
+        await press(pilot, "ctrl+z")
+        seen["told"] = list(messages(pilot.app))
+
+    desk.run(body)
+    assert f"ctrl+z 将撤销“暂停订单”：{target}" in seen["hint"], seen["hint"]
+    assert f"已撤销“暂停订单”：{target}。按 ctrl+y 可重做。" in seen["told"]
