@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.errors import FollowupError
@@ -28,7 +27,7 @@ from followup_tui.services.archive.checklist import ShippingGate
 from followup_tui.services.orders.entry import check_version, load_order, order_view
 from followup_tui.services.orders.views import BulkResult, NoteView, OrderView, UndoStep
 from followup_tui.services.timeline.plans import plan_in_session
-from followup_tui.store.models import Milestone, Note, Order
+from followup_tui.store.models import Note, Order
 from followup_tui.store.unit_of_work import StoreContext
 
 
@@ -216,10 +215,10 @@ def add_note(ctx: StoreContext, order_id: int, body: str, kind: str = "internal"
         return NoteView(note.id, note.kind, note.body, note.author, note.created_at)
 
 
-# --- bulk actions and their undo -------------------------------------------------------
+# --- bulk actions -----------------------------------------------------------------------
 
 # confirmed_date, due_date and template: a bulk advance confirms drafts (and plans them),
-# and its undo must unconfirm.
+# and a refused confirmation must leave nothing of itself behind.
 _BULK_FIELDS = (
     "status",
     "status_rank",
@@ -229,16 +228,6 @@ _BULK_FIELDS = (
     "due_date",
     "template",
 )
-
-
-def _plan_rows(session: Session, order_id: int) -> tuple[tuple[int, int], ...]:
-    """(id, version) of each of the order's milestones: what an undo compares."""
-    rows = session.execute(
-        select(Milestone.id, Milestone.version)
-        .where(Milestone.order_id == order_id)
-        .order_by(Milestone.id)
-    )
-    return tuple((row.id, row.version) for row in rows)
 
 
 def _bulk(
@@ -264,9 +253,7 @@ def _bulk(
                 continue
             order.updated_at = ctx.now()
             session.flush()
-            confirmed = (before["status"], order.status) == ("draft", "confirmed")
-            plan = _plan_rows(session, order.id) if confirmed else ()
-            done.append(UndoStep(order.id, order.order_no, before, order.version, plan))
+            done.append(UndoStep(order.id, order.order_no, before, order.version))
     return BulkResult(action, tuple(done), tuple(refused))
 
 
