@@ -52,7 +52,7 @@ def name_orders(orders: Sequence[str]) -> str:
     named = ", ".join(orders[:_NAMED])
     if len(orders) <= _NAMED:
         return named
-    return t("history.more", orders=named, more=len(orders) - _NAMED, total=len(orders))
+    return t("history.more", orders=named, more=len(orders) - _NAMED)
 
 
 class DeskHistory:
