@@ -67,6 +67,7 @@ class _Row:
     entity_id: int
     action: str
     diff: dict[str, list[Any]]
+    order_id: int | None  # the order the row belongs to, as the change log says
 
 
 def _models() -> dict[str, type[Base]]:
@@ -92,19 +93,6 @@ def _python_value(model: type[Base], name: str, value: Any) -> Any:
     if isinstance(column_type, Date):
         return date.fromisoformat(value)
     return value
-
-
-def _order_of(session: Session, models: dict[str, type[Base]], row: _Row) -> int | None:
-    """The order a change-log row belongs to, or None (a customer, a product)."""
-    if row.entity == "order":
-        return row.entity_id
-    side = 1 if row.action == "insert" else 0
-    if "order_id" in row.diff and row.diff["order_id"][side] is not None:
-        return int(row.diff["order_id"][side])
-    model = models.get(row.entity)
-    obj = session.get(model, row.entity_id) if model is not None else None
-    order_id = getattr(obj, "order_id", None)
-    return int(order_id) if order_id is not None else None
 
 
 def _plan_keys(session: Session, order_id: int) -> set[tuple[str, int]]:
@@ -146,17 +134,16 @@ def _plan(
     session: Session, change_ids: Sequence[int], settled: Collection[int]
 ) -> tuple[list[_Group], list[_Group]]:
     """The action's rows grouped by order: those that may be taken back, those refused."""
-    models = _models()
     wanted = sorted(set(change_ids))
     rows = [
-        _Row(log.id, log.entity, log.entity_id, log.action, json.loads(log.diff))
+        _Row(log.id, log.entity, log.entity_id, log.action, json.loads(log.diff), log.order_id)
         for log in session.scalars(
             select(ChangeLog).where(ChangeLog.id.in_(wanted)).order_by(ChangeLog.id)
         )
     ]
     by_order: dict[int | None, list[_Row]] = {}
     for row in rows:
-        by_order.setdefault(_order_of(session, models, row), []).append(row)
+        by_order.setdefault(row.order_id, []).append(row)
     # Rows of no order (a customer or product an edit created) go with the action's
     # order when it has one, so they are taken back with it or kept with it.
     loose = by_order.pop(None, [])
