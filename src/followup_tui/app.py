@@ -20,6 +20,7 @@ from textual.app import App
 from followup_tui.commands.palette import WorkflowCommands
 from followup_tui.desk_settings import DeskSettings
 from followup_tui.i18n import t, use_language
+from followup_tui.screens.shared.history import DeskHistory
 from followup_tui.screens.shared.workflows import workflow_bindings
 from followup_tui.store.window_reader import WindowReader
 from followup_tui.widgets.binding_text import translate_bindings
@@ -75,6 +76,8 @@ class FollowupApp(App[int]):
         self._sweeps: Timer | None = None
         #: The desk day whose projected slips were last stored (``_refresh_slips``).
         self._slips_checked_on: date | None = None
+        #: What the clerk did on this desk, for ctrl+z and ctrl+y (not the store's).
+        self.history = DeskHistory()
 
     # --- shared services ---------------------------------------------------------------
 

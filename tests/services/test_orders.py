@@ -35,8 +35,8 @@ from followup_tui.services.orders.flow import (
     confirm_order,
     hold_order,
     resume_order,
-    undo_bulk,
 )
+from followup_tui.services.orders.undo import undo_changes
 from followup_tui.services.timeline.plans import shift
 from followup_tui.services.timeline.read import order_timeline
 from followup_tui.store.location import parse_store
@@ -483,7 +483,8 @@ def test_undo_bulk_restores_and_refuses_orders_changed_since(
         create_order(store_ctx, make_draft(confirmed_date=date(2026, 4, 20))).id for _ in range(3)
     ]
     advance_order(store_ctx, ids[2], OrderStatus.PRODUCTION)
-    result = bulk_advance(store_ctx, ids)
+    recording = store_ctx.recording()  # as the desk keeps its actions for ctrl+z
+    bulk_advance(recording, ids)
     assert [get_order(store_ctx, i).order.status for i in ids] == [
         "materials",
         "materials",
@@ -492,8 +493,8 @@ def test_undo_bulk_restores_and_refuses_orders_changed_since(
     assign_owner(store_ctx, ids[1], "wang.fang")  # someone touches one of them
     changed_since = get_order(store_ctx, ids[1]).order
 
-    undone = undo_bulk(store_ctx, result)
-    assert [step.order_id for step in undone.done] == [ids[0], ids[2]]
+    undone = undo_changes(store_ctx, recording.journal or ())
+    assert undone.orders == tuple(get_order(store_ctx, i).order.order_no for i in (ids[0], ids[2]))
     assert [(no, key) for no, key, _ in undone.refused] == [
         (changed_since.order_no, "error.undo_changed_since")
     ]
@@ -581,10 +582,11 @@ def test_undoing_a_bulk_confirmation_puts_the_draft_back_whole(
 ) -> None:
     order = create_order(store_ctx, make_draft())
     before = get_order(store_ctx, order.id).order
-    result = bulk_advance(store_ctx, [order.id])
+    recording = store_ctx.recording()
+    bulk_advance(recording, [order.id])
     assert get_order(store_ctx, order.id).order.confirmed_date == before.requested_date
-    undone = undo_bulk(store_ctx, result)
-    assert undone.changed == 1
+    undone = undo_changes(store_ctx, recording.journal or ())
+    assert len(undone.orders) == 1
     after = get_order(store_ctx, order.id).order
     assert after.status == "draft"
     assert after.confirmed_date is None  # a draft has promised nothing yet
@@ -667,13 +669,14 @@ def test_undoing_a_bulk_confirmation_takes_its_plan_back_unless_it_was_worked_on
     store_ctx: StoreContext, make_draft: MakeDraft
 ) -> None:
     untouched, worked_on = (create_order(store_ctx, make_draft()) for _ in range(2))
-    result = bulk_advance(store_ctx, [untouched.id, worked_on.id])
+    recording = store_ctx.recording()
+    result = bulk_advance(recording, [untouched.id, worked_on.id])
     assert result.changed == 2
     second = order_timeline(store_ctx, worked_on.id).milestones[1]
     shift(store_ctx, second.milestone_id, by_days=1)  # work on the plan, not on the order
 
-    undone = undo_bulk(store_ctx, result)
-    assert [step.order_id for step in undone.done] == [untouched.id]
+    undone = undo_changes(store_ctx, recording.journal or ())
+    assert undone.orders == (untouched.order_no,)
     assert [(no, key) for no, key, _ in undone.refused] == [
         (worked_on.order_no, "error.undo_changed_since")
     ]

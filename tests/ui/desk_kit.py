@@ -25,7 +25,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from followup_tui.domain.orders.lifecycle import OPEN_STATUSES, OrderStatus, awaits_delivery
 from followup_tui.domain.orders.rules import AT_RISK_DAYS, LineDraft, OrderDraft
-from followup_tui.workflows import PaletteEntry, offered_on
+from followup_tui.workflows import PaletteEntry, offered_on, refused_rows
 
 if TYPE_CHECKING:
     from followup_tui.app import FollowupApp
@@ -482,5 +482,6 @@ def palette_of(screen: str, prefix: str = "") -> tuple[PaletteEntry, ...]:
 
 
 def changing_actions(screen: str) -> frozenset[str]:
-    """The actions of ``screen`` that change data (a watching desk refuses them)."""
-    return frozenset(row.action_name for row in offered_on(screen) if row.changes_data)
+    """The actions of ``screen`` a watching desk refuses: those that change data, and
+    marking, which only serves them."""
+    return frozenset(row.action_name for row in refused_rows(screen))

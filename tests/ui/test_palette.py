@@ -36,7 +36,7 @@ ORDER_ENTRIES = palette_of(QUEUE, "orders.")
 DESK_ENTRIES = palette_of(DESK)
 MUTATING_ACTIONS = changing_actions(QUEUE)
 ALL_ENTRIES: tuple[PaletteEntry, ...] = (*ORDER_ENTRIES, *DESK_ENTRIES)
-MUTATING_KEYS = ("n", "e", "y", "a", "h", "r", "x", "g", "m", "ctrl+z")
+MUTATING_KEYS = ("n", "e", "y", "a", "h", "r", "x", "g", "m", "ctrl+z", "ctrl+y", "space")
 
 
 async def open_palette(pilot: Pilot[Any]) -> CommandPalette:
@@ -116,8 +116,8 @@ def test_the_palette_advance_runs_the_same_action_as_the_key(desk: Desk) -> None
         assert "Advanced 1 order." in messages(app)
         await press(pilot, "down", "a")
         assert desk.status(second) == OrderStatus.QC  # production -> QC
-        # Undo from the palette takes back the last bulk action, like ctrl+z.
-        await run_command(pilot, "Orders: undo last bulk action")
+        # Undo from the palette takes back the last change, like ctrl+z.
+        await run_command(pilot, "Orders: undo my last change")
         assert desk.status(second) == before[second]
         assert desk.status(first) == OrderStatus.PACKED
 
@@ -163,7 +163,8 @@ def test_read_only_desk_hides_and_refuses_mutations(desk: Desk) -> None:
     before = desk.statuses()
     mutating = [entry for entry in ORDER_ENTRIES if entry.action_name() in MUTATING_ACTIONS]
     reading = [entry for entry in ALL_ENTRIES if entry not in mutating]
-    assert len(mutating) == 10
+    # Ten changes, redo, and marking (which only serves the bulk changes).
+    assert len(mutating) == 12
 
     async def body(pilot: Pilot[Any]) -> None:
         app = pilot.app
@@ -180,7 +181,10 @@ def test_read_only_desk_hides_and_refuses_mutations(desk: Desk) -> None:
         for key in MUTATING_KEYS:
             await press(pilot, key)
             assert app.screen is queue(app), f"{key} opened {app.screen!r}"
-        await press(pilot, "space", "a")
+            # Issue 10, 26: the key says why it does nothing, rather than nothing.
+            told = [m for m in messages(app, "warning") if m.startswith("Read-only:")]
+            assert len(told) == MUTATING_KEYS.index(key) + 1, (key, list(messages(app)))
+        assert queue(app).table.marked_keys == frozenset()  # space marked nothing
         assert not [m for m in messages(app) if "order(s)" in m]
 
     desk.run(body, read_only=True)

@@ -224,9 +224,10 @@ class TestBulkWorkflows:
             assert cursor_no(app) == third
             await press(pilot, "ctrl+z")
             assert desk.statuses() == before
-            assert "Undid the advance of 2 orders." in messages(app)
+            undone = [m for m in messages(app) if m.startswith("Undone: the advance of")]
+            assert undone and first in undone[0] and third in undone[0], list(messages(app))
             await press(pilot, "ctrl+z")
-            assert "There is no bulk action to undo." in messages(app, "warning")
+            assert "Nothing to undo on this desk." in messages(app, "warning")
 
         desk.run(body)
 
@@ -249,7 +250,8 @@ class TestBulkWorkflows:
             await press(pilot, "escape")
             await settle(pilot)
             await press(pilot, "ctrl+z")
-            assert "Undid the advance of 1 order." in messages(app), list(messages(app))
+            undone = f"Undone: the advance of {draft.order_no}. ctrl+y redoes it."
+            assert undone in messages(app), list(messages(app))
 
         desk.run(body)
         order = seen["order"]
@@ -416,7 +418,7 @@ class TestSingleWorkflows:
             assert "Advanced 0 orders." in refusals[0]
             assert "cannot advance" in refusals[0]
             await press(pilot, "ctrl+z")  # nothing was done, so nothing to undo
-            assert "There is no bulk action to undo." in messages(app, "warning")
+            assert "Nothing to undo on this desk." in messages(app, "warning")
 
         desk.run(body)
         assert desk.statuses() == before

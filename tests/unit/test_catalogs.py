@@ -126,7 +126,8 @@ def test_english_counts_say_one_or_many_never_s_in_brackets() -> None:
     assert bracketed == {}
     assert catalog.format("queue.bulk_advance", {"count": 1}) == "Advanced 1 order."
     assert catalog.format("queue.bulk_advance", {"count": 2}) == "Advanced 2 orders."
-    assert catalog.format("queue.bulk_undo_hold", {"count": 0}) == "Undid the hold of 0 orders."
+    # Undo names its orders now (history.undone); none is "Nothing was undone".
+    assert catalog.format("queue.bulk_hold", {"count": 0}) == "Put 0 orders on hold."
 
 
 def test_a_step_that_keeps_the_status_does_not_announce_it() -> None:

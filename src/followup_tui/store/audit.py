@@ -4,7 +4,8 @@ Writing it from the session rather than from each service means no workflow can 
 it: any insert, update or delete of an ``Audited`` model leaves a row with the field-level
 diff (``{"field": [old, new]}``), the actor, the time and the order the row belongs to,
 so booking a shipment or filing a document is part of the order's history like an edit
-of its header.
+of its header. A unit of work that is recorded (``session.info["change_ids"]``)
+also learns the ids of the rows it wrote.
 """
 
 from __future__ import annotations
@@ -127,5 +128,13 @@ def write_change_log(session: Session, context: UOWTransaction) -> None:
                     "order_id": _order_of(session, obj),
                 }
             )
-    if rows:
+    if not rows:
+        return
+    written = session.info.get("change_ids")
+    if written is None:
         session.connection().execute(insert(ChangeLog), rows)
+        return
+    # A recording unit of work (``StoreContext.recording``) keeps the ids it wrote, so
+    # the desk can later take back exactly this change and nothing else.
+    result = session.connection().execute(insert(ChangeLog).returning(ChangeLog.id), rows)
+    written.extend(int(change_id) for change_id in result.scalars())

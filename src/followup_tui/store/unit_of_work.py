@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -56,6 +57,9 @@ class StoreContext:
     #: Where the company's own data files live (document rules and the like): the folder
     #: of the settings file. None: the shipped data only (tests, a bare store).
     company_folder: Path | None = None
+    #: The change-log ids every write unit of work committed through this context, when
+    #: it is a recording one (:meth:`recording`); None: nothing is kept.
+    journal: list[int] | None = None
     _write_maker: sessionmaker[Session] = field(init=False, repr=False)
     _read_maker: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -84,8 +88,24 @@ class StoreContext:
         with self._write_maker() as session:
             session.info["actor"] = self.actor
             session.info["now"] = self.now()
+            if self.journal is not None:
+                session.info["change_ids"] = []
             with session.begin():
                 yield session
+            if self.journal is not None:  # committed: the rows are there to point at
+                self.journal.extend(session.info["change_ids"])
+
+    def recording(self) -> StoreContext:
+        """The same store, whose write units of work note the change-log ids they commit
+        in ``journal``: how the desk learns what one of its actions wrote, to undo it.
+
+        A context of its own rather than a flag on this one: the desk's store is shared
+        by every worker (the breach sweep writes too), and only this call's writes are
+        the clerk's action. A shallow copy shares the engine and the session makers.
+        """
+        recording = copy(self)
+        recording.journal = []
+        return recording
 
     @contextmanager
     def read(self) -> Iterator[Session]:

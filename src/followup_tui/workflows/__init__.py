@@ -48,6 +48,13 @@ class Workflow:
     priority: bool = False
     palette: bool = True
     variants: bool = False
+    #: Offered only on a desk that can write, though it changes nothing itself: marking
+    #: rows is for the bulk changes, which a watching desk refuses.
+    writers_only: bool = False
+    #: Screens whose footer leaves this row out although it shows elsewhere (a row
+    #: shared by several screens, on one whose footer is full); still bound, in ``?``
+    #: and in the palette.
+    footer_off: tuple[str, ...] = ()
 
     @property
     def action_name(self) -> str:
@@ -129,6 +136,18 @@ def changes_data(screen: str, action: str) -> bool:
     """Whether ``action`` on ``screen`` changes data (so a read-only desk refuses it)."""
     name = action.split("(", 1)[0]
     return any(row.changes_data and row.action_name == name for row in offered_on(screen))
+
+
+def refused_rows(screen: str) -> tuple[Workflow, ...]:
+    """The rows of ``screen`` a watching desk refuses: those that change data and those
+    that only serve them."""
+    return tuple(row for row in offered_on(screen) if row.changes_data or row.writers_only)
+
+
+def refused_when_read_only(screen: str, action: str) -> bool:
+    """Whether a watching desk refuses ``action`` on ``screen``."""
+    name = action.split("(", 1)[0]
+    return any(row.action_name == name for row in refused_rows(screen))
 
 
 def workflow_ids() -> tuple[str, ...]:

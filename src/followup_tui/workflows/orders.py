@@ -7,6 +7,7 @@ since they are keys of the queue; they run the queue's own actions.
 from __future__ import annotations
 
 from followup_tui.workflows import Workflow
+from followup_tui.workflows.timeline import TIMELINE
 
 QUEUE = "queue"
 DETAIL = "order_detail"
@@ -145,15 +146,39 @@ WORKFLOWS: tuple[Workflow, ...] = (
         changes_data=True,
         footer=False,
     ),
-    Workflow("orders.mark", None, "toggle_mark", _Q, "cmd.orders.mark", "cmd.orders.mark_help"),
+    # The table's own key; the row is here so a watching desk hides marking and says why
+    # when space is pressed (there is nothing to mark for).
+    Workflow(
+        "orders.mark",
+        "space",
+        "toggle_mark",
+        _Q,
+        "cmd.orders.mark",
+        "cmd.orders.mark_help",
+        footer=False,
+        writers_only=True,
+    ),
+    # The desk's history: the clerk's last change, whichever screen made it, is taken
+    # back (and done again) from every screen that shows orders.
     Workflow(
         "orders.undo",
         "ctrl+z",
         "undo",
-        _Q,
+        (QUEUE, DETAIL, TIMELINE),
         "cmd.orders.undo",
         "cmd.orders.undo_help",
         changes_data=True,
+        footer_off=(TIMELINE,),  # the timeline's footer is full of its own keys
+    ),
+    Workflow(
+        "orders.redo",
+        "ctrl+y",
+        "redo",
+        (QUEUE, DETAIL, TIMELINE),
+        "cmd.orders.redo",
+        "cmd.orders.redo_help",
+        changes_data=True,
+        footer=False,
     ),
     Workflow("orders.sort", "s", "cycle_sort", _Q, footer=False),
     Workflow("orders.sort_by", None, "sort_by", _Q, "cmd.orders.sort_by", variants=True),

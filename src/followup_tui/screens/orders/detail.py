@@ -234,6 +234,17 @@ class OrderDetailScreen(DeskScreen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def action_undo(self) -> None:
+        """The clerk's last change on this desk, taken back; the order is read again."""
+        from followup_tui.screens.shared.history import undo_last
+
+        undo_last(self, self.action_reload)
+
+    def action_redo(self) -> None:
+        from followup_tui.screens.shared.history import redo_last
+
+        redo_last(self, self.action_reload)
+
     def action_edit(self) -> None:
         if self.detail is None or desk(self).read_only:
             return

@@ -30,6 +30,7 @@ from followup_tui.screens.orders.form_model import (
     untouched_fields,
     values_from_detail,
 )
+from followup_tui.screens.shared.history import call_recorded
 from followup_tui.screens.shared.leaving import leave
 from followup_tui.screens.shared.problems import ProblemDisplay, Spot, dom_id, field_spot
 from followup_tui.screens.shared.service_calls import call_service, desk
@@ -237,7 +238,16 @@ class OrderFormScreen(DeskModal[OrderView | None]):
                 return create_order(store, draft)
             return edit_order(store, detail.order.id, draft, version or 0)
 
-        call_service(self, save, self._saved, on_error=self._refused, group="save-order")
+        # Recorded on the desk's history, so ctrl+z takes the whole save back.
+        call_recorded(
+            self,
+            save,
+            self._saved,
+            kind="new" if detail is None else "edit",
+            orders=lambda view: (view.order_no,),
+            on_error=self._refused,
+            group="save-order",
+        )
 
     def _saved(self, view: OrderView) -> None:
         self.app.notify(t("form.saved", order=view.order_no), timeout=3)

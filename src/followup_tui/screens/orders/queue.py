@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label
 from followup_tui.domain.orders.lifecycle import OrderStatus
 from followup_tui.domain.orders.rules import NoteKind, parse_date
 from followup_tui.i18n import t
+from followup_tui.screens.shared.history import call_recorded, history, redo_last, undo_last
 from followup_tui.screens.shared.prompt import ChoiceScreen, PromptScreen, refusal_of
 from followup_tui.screens.shared.service_calls import (
     call_service,
@@ -64,8 +65,6 @@ SORT_ORDER: tuple[str, ...] = (
 class QueueScreen(DeskScreen[None]):
     WORKFLOW_SCREEN = QUEUE
     BINDINGS = workflow_bindings(QUEUE)
-
-    last_bulk: BulkResult | None = None
 
     @property
     def table(self) -> VirtualTable[QueueRow]:
@@ -250,8 +249,11 @@ class QueueScreen(DeskScreen[None]):
         marks = len(table.marked_keys)
         if marks:
             text.append(f"  ● {t('queue.marked', count=marks)}", style="bold")
-        if self.last_bulk is not None:
-            text.append(f"  {t('queue.undo_hint')}", style="dim")
+        last = history(self).next_undo
+        if last is not None and last.undoable and not desk(self).read_only:
+            # Named before ctrl+z is pressed, so the clerk knows what it will take back.
+            text.append("  ")
+            text.append(t("queue.undo_hint", **last.describe()), style="dim")
         self.query_one("#status-line", Label).update(text, layout=False)
 
     @on(Input.Changed, "#filter")
@@ -425,6 +427,20 @@ class QueueScreen(DeskScreen[None]):
     def _call(self, work: Any, done: Any, group: str = "order-action") -> None:
         call_service(self, work, done, group=group)
 
+    def _change(self, kind: str, work: Any, done: Any, orders: Any) -> None:
+        """A change the clerk may undo (ctrl+z): recorded on the desk's history."""
+        call_recorded(self, work, done, kind=kind, orders=orders)
+
+    def _change_one(self, kind: str, work: Any) -> None:
+        """A change of one order that answers with its view."""
+        self._change(kind, work, self._after_single, lambda view: (view.order_no,))
+
+    def _change_many(self, kind: str, work: Any) -> None:
+        """A bulk change: the orders it names are those it did."""
+        self._change(
+            kind, work, self._after_bulk, lambda result: [step.order_no for step in result.done]
+        )
+
     def _after_single(self, view: OrderView) -> None:
         self.notify(
             t("queue.order_now", order=view.order_no, status=t(f"status.{view.status}")), timeout=3
@@ -432,8 +448,6 @@ class QueueScreen(DeskScreen[None]):
         self.reload_rows(focus_id=view.id)
 
     def _after_bulk(self, result: BulkResult) -> None:
-        undoing = result.action.startswith("undo")
-        self.last_bulk = None if undoing or not result.done else result
         message = t(f"queue.bulk_{result.action.replace('-', '_')}", count=result.changed)
         if result.refused:
             lines = [
@@ -536,7 +550,7 @@ class QueueScreen(DeskScreen[None]):
             from followup_tui.services.orders.flow import confirm_order
 
             promised = promised_date(value)  # the dialog refused what does not parse
-            self._call(lambda store: confirm_order(store, order_id, promised), self._after_single)
+            self._change_one("confirm", lambda store: confirm_order(store, order_id, promised))
 
         self.app.push_screen(
             PromptScreen(
@@ -555,7 +569,7 @@ class QueueScreen(DeskScreen[None]):
             return
         from followup_tui.services.orders.flow import resume_order
 
-        self._call(lambda store: resume_order(store, order_id), self._after_single)
+        self._change_one("resume", lambda store: resume_order(store, order_id))
 
     def action_cancel_order(self) -> None:
         order_id = self._cursor_id()
@@ -567,17 +581,23 @@ class QueueScreen(DeskScreen[None]):
                 return
             from followup_tui.services.orders.flow import cancel_order
 
-            self._call(lambda store: cancel_order(store, order_id, reason), self._after_single)
+            self._change_one("cancel", lambda store: cancel_order(store, order_id, reason))
 
         self.app.push_screen(
             PromptScreen(t("queue.cancel_title"), t("queue.reason_label"), required=True),
             answered,
         )
 
+    def _note_added(self, _note: object) -> None:
+        self.notify(t("queue.note_added"), timeout=3)
+        self._update_status()
+
     def action_add_note(self) -> None:
-        order_id = self._cursor_id()
-        if order_id is None:
+        row = self.table.cursor_row
+        if row is None:
+            self.notify(t("queue.no_order"), severity="warning")
             return
+        order_id, order_no = int(str(row.id)), row.order_no
         kinds = [(kind.value, t(f"note_kind.{kind.value}")) for kind in NoteKind]
 
         def kind_chosen(kind: str | None) -> None:
@@ -589,9 +609,11 @@ class QueueScreen(DeskScreen[None]):
                     return
                 from followup_tui.services.orders.flow import add_note
 
-                self._call(
+                self._change(
+                    "note",
                     lambda store: add_note(store, order_id, body, kind),
-                    lambda _note: self.notify(t("queue.note_added"), timeout=3),
+                    self._note_added,
+                    lambda _note: (order_no,),
                 )
 
             self.app.push_screen(
@@ -606,14 +628,14 @@ class QueueScreen(DeskScreen[None]):
         if targets:
             from followup_tui.services.orders.flow import bulk_advance
 
-            self._call(lambda store: bulk_advance(store, targets), self._after_bulk)
+            self._change_many("advance", lambda store: bulk_advance(store, targets))
 
     def action_hold(self) -> None:
         targets = self._targets()
         if targets:
             from followup_tui.services.orders.flow import bulk_hold
 
-            self._call(lambda store: bulk_hold(store, targets), self._after_bulk)
+            self._change_many("hold", lambda store: bulk_hold(store, targets))
 
     def action_assign(self) -> None:
         targets = self._targets()
@@ -625,7 +647,7 @@ class QueueScreen(DeskScreen[None]):
                 return
             from followup_tui.services.orders.flow import bulk_assign
 
-            self._call(lambda store: bulk_assign(store, targets, owner), self._after_bulk)
+            self._change_many("assign", lambda store: bulk_assign(store, targets, owner))
 
         self.app.push_screen(
             PromptScreen(
@@ -638,13 +660,16 @@ class QueueScreen(DeskScreen[None]):
         )
 
     def action_undo(self) -> None:
-        last = self.last_bulk
-        if last is None:
-            self.notify(t("queue.nothing_to_undo"), severity="warning")
-            return
-        from followup_tui.services.orders.flow import undo_bulk
+        """Take back the clerk's last change on this desk, whatever it was."""
+        undo_last(self, self._after_history)
 
-        self._call(lambda store: undo_bulk(store, last), self._after_bulk)
+    def action_redo(self) -> None:
+        redo_last(self, self._after_history)
+
+    def _after_history(self) -> None:
+        self.table.clear_marks()
+        self.reload_rows()
+        self._update_status()
 
     def action_choose_status(self) -> None:
         from followup_tui.domain.orders.lifecycle import OrderStatus

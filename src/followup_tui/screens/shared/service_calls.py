@@ -121,12 +121,18 @@ def call_service(
 
     A failure of ``on_done`` itself (it runs on the UI thread but raises here, through
     ``call_from_thread``) is reported like a failure of ``work``.
+
+    The store ``work`` gets is a recording one: a change made here that is not on the
+    desk's history as an undoable action (``history.call_recorded`` records those in a
+    recording of their own) still goes on it as a change ctrl+z cannot take back, so
+    ctrl+z never skips over it to undo an older change unannounced.
     """
     app = desk(screen)
 
     def job() -> None:
         try:
-            result = work(app.store())
+            recording = app.store().recording()
+            result = work(recording)
         except Exception as error:  # noqa: BLE001 - logged and shown by report_failure
             if not app.is_running:  # the desk is closing under it (see _show)
                 return
@@ -137,6 +143,9 @@ def call_service(
                 _show(app, message)
             return
         try:
+            written = tuple(recording.journal or ())
+            if written:
+                app.call_from_thread(app.history.record_other, written)
             app.call_from_thread(on_done, result)
         except Exception as error:  # noqa: BLE001 - logged and shown by report_failure
             if app.is_running:

@@ -271,8 +271,29 @@ class TimelineScreen(DeskScreen[None]):
         title = t("timeline.notice_title", order=order.order_no)
         self.app.push_screen(NoticeScreen(title, notice_for(facts)))
 
-    def _run(self, work: Callable[[StoreContext], ShiftResult]) -> None:
-        call_service(self, work, self._after_shift, group="timeline-change")
+    def _run(self, work: Callable[[StoreContext], ShiftResult], kind: str = "shift") -> None:
+        """A change of the plan, recorded on the desk's history for ctrl+z."""
+        from followup_tui.screens.shared.history import call_recorded
+
+        call_recorded(
+            self,
+            work,
+            self._after_shift,
+            kind=kind,
+            orders=lambda result: (result.order.order_no,),
+            group="timeline-change",
+        )
+
+    def action_undo(self) -> None:
+        """The clerk's last change on this desk (here or on the queue), taken back."""
+        from followup_tui.screens.shared.history import undo_last
+
+        undo_last(self, self.action_reload)
+
+    def action_redo(self) -> None:
+        from followup_tui.screens.shared.history import redo_last
+
+        redo_last(self, self.action_reload)
 
     def action_shift(self, days: int) -> None:
         from followup_tui.services.timeline.plans import shift
@@ -320,7 +341,7 @@ class TimelineScreen(DeskScreen[None]):
         bar = self._milestone()
         if bar is not None:
             milestone_id = bar.milestone_id
-            self._run(lambda store: mark_started(store, milestone_id))
+            self._run(lambda store: mark_started(store, milestone_id), "started")
 
     def action_mark_done(self) -> None:
         from followup_tui.services.timeline.plans import mark_done
@@ -328,7 +349,7 @@ class TimelineScreen(DeskScreen[None]):
         bar = self._milestone()
         if bar is not None:
             milestone_id = bar.milestone_id
-            self._run(lambda store: mark_done(store, milestone_id))
+            self._run(lambda store: mark_done(store, milestone_id), "done")
 
     def action_link(self) -> None:
         """First press picks the predecessor, the second (on another milestone of the
@@ -346,7 +367,7 @@ class TimelineScreen(DeskScreen[None]):
         self.pending_link = None
         successor_id = bar.milestone_id
         self.show_status()
-        self._run(lambda store: link(store, predecessor_id, successor_id))
+        self._run(lambda store: link(store, predecessor_id, successor_id), "link")
 
     def action_record_exception(self) -> None:
         from followup_tui.screens.timeline.exception_form import ExceptionFormScreen

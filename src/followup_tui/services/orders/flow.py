@@ -1,9 +1,8 @@
-"""Moving orders through their lifecycle, alone or in bulk, and taking a bulk move back.
+"""Moving orders through their lifecycle, alone or in bulk.
 
 Every move is checked against the one transition table in ``domain.lifecycle``. Bulk
-actions apply what is allowed and report what was refused, order by order; ``undo_bulk``
-restores exactly the fields a bulk action changed, and refuses (per order) when someone
-has changed that order since, rather than overwrite their work.
+actions apply what is allowed and report what was refused, order by order. Taking any
+of these back is ``services.orders.undo``'s, through the change log the moves wrote.
 
 There is one advance (``_advance``), which the CLI's ``order advance`` reaches through
 ``advance_order`` and the desk's ``a`` through ``bulk_advance``; on a draft it is the
@@ -16,7 +15,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from followup_tui.domain.errors import FollowupError
@@ -29,7 +27,7 @@ from followup_tui.services.archive.checklist import ShippingGate
 from followup_tui.services.orders.entry import check_version, load_order, order_view
 from followup_tui.services.orders.views import BulkResult, NoteView, OrderView, UndoStep
 from followup_tui.services.timeline.plans import plan_in_session
-from followup_tui.store.models import Milestone, MilestoneLink, Note, Order
+from followup_tui.store.models import Note, Order
 from followup_tui.store.unit_of_work import StoreContext
 
 
@@ -217,10 +215,10 @@ def add_note(ctx: StoreContext, order_id: int, body: str, kind: str = "internal"
         return NoteView(note.id, note.kind, note.body, note.author, note.created_at)
 
 
-# --- bulk actions and their undo -------------------------------------------------------
+# --- bulk actions -----------------------------------------------------------------------
 
 # confirmed_date, due_date and template: a bulk advance confirms drafts (and plans them),
-# and its undo must unconfirm.
+# and a refused confirmation must leave nothing of itself behind.
 _BULK_FIELDS = (
     "status",
     "status_rank",
@@ -230,16 +228,6 @@ _BULK_FIELDS = (
     "due_date",
     "template",
 )
-
-
-def _plan_rows(session: Session, order_id: int) -> tuple[tuple[int, int], ...]:
-    """(id, version) of each of the order's milestones: what an undo compares."""
-    rows = session.execute(
-        select(Milestone.id, Milestone.version)
-        .where(Milestone.order_id == order_id)
-        .order_by(Milestone.id)
-    )
-    return tuple((row.id, row.version) for row in rows)
 
 
 def _bulk(
@@ -265,9 +253,7 @@ def _bulk(
                 continue
             order.updated_at = ctx.now()
             session.flush()
-            confirmed = (before["status"], order.status) == ("draft", "confirmed")
-            plan = _plan_rows(session, order.id) if confirmed else ()
-            done.append(UndoStep(order.id, order.order_no, before, order.version, plan))
+            done.append(UndoStep(order.id, order.order_no, before, order.version))
     return BulkResult(action, tuple(done), tuple(refused))
 
 
@@ -297,43 +283,3 @@ def bulk_assign(ctx: StoreContext, order_ids: Sequence[int], owner: str) -> Bulk
         order.owner = name
 
     return _bulk(ctx, "assign", order_ids, change)
-
-
-def _drop_plan(session: Session, order_id: int) -> None:
-    """Delete an order's milestones and their links (a confirmation being taken back)."""
-    for link in session.scalars(select(MilestoneLink).where(MilestoneLink.order_id == order_id)):
-        session.delete(link)
-    for row in session.scalars(select(Milestone).where(Milestone.order_id == order_id)):
-        session.delete(row)
-    order = session.get(Order, order_id)
-    if order is not None:
-        order.slip_days = 0  # no plan, nothing projected
-
-
-def undo_bulk(ctx: StoreContext, result: BulkResult) -> BulkResult:
-    """Put back what ``result`` changed, skipping orders someone has touched since.
-
-    A draft the action confirmed goes back to a draft without the plan the confirmation
-    made, unless someone has worked on that plan since (then the order is refused, as
-    one changed since)."""
-    done: list[UndoStep] = []
-    refused: list[tuple[str, str, dict[str, Any]]] = []
-    with ctx.write() as session:
-        for step in result.done:
-            order = load_order(session, step.order_id)
-            if order.version != step.version_after or (
-                step.plan and _plan_rows(session, order.id) != step.plan
-            ):
-                refused.append(
-                    (order.order_no, "error.undo_changed_since", {"order": order.order_no})
-                )
-                continue
-            after = {name: getattr(order, name) for name in _BULK_FIELDS}
-            if step.plan:
-                _drop_plan(session, order.id)
-            for name, value in step.before.items():
-                setattr(order, name, value)
-            order.updated_at = ctx.now()
-            session.flush()
-            done.append(UndoStep(order.id, order.order_no, after, order.version))
-    return BulkResult(f"undo-{result.action}", tuple(done), tuple(refused))

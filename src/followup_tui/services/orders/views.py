@@ -85,19 +85,18 @@ class OrderDetail:
 
 @dataclass(frozen=True)
 class UndoStep:
-    """How to put one order back: the fields it had, and the version our change left."""
+    """What a bulk action did to one order: the fields it had, and the version the
+    change left. (Taking it back is ``services.orders.undo``'s, by the change log.)"""
 
     order_id: int
     order_no: str
     before: dict[str, Any]
     version_after: int
-    # (id, version) of the milestones a confirmation planned; the undo drops them.
-    plan: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
 class BulkResult:
-    """What a bulk action did and refused; ``undo`` reverses exactly what it did."""
+    """What a bulk action did and refused, order by order."""
 
     action: str
     done: tuple[UndoStep, ...]
