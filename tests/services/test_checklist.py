@@ -26,7 +26,8 @@ from followup_tui.store.archive_models import DocumentWaiver
 from followup_tui.store.models import ChangeLog
 from followup_tui.store.unit_of_work import StoreContext
 
-from .test_cli_orders import add, ok_json, run
+from .cli_kit import run
+from .test_cli_orders import add, ok_json
 
 MakeDraft = Callable[..., OrderDraft]
 LC_CIF = (

@@ -3,13 +3,12 @@ while the other files are filed, stable JSON keys, export and refile."""
 
 from __future__ import annotations
 
-import contextvars
 import json
 from pathlib import Path
 
 import pytest
 
-from followup_tui.cli import main
+from .cli_kit import run
 
 RESULT_KEYS = {"path", "status", "document_id", "message_key", "message"}
 DOCUMENT_KEYS = {
@@ -42,12 +41,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("COLUMNS", "200")
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = contextvars.copy_context().run(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _inbox(home: Path) -> Path:

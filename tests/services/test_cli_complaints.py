@@ -4,7 +4,6 @@ with ``--received`` and ``--as-of`` (a Monday two weeks back, on the mon-fri cal
 
 from __future__ import annotations
 
-import contextvars
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -27,6 +26,8 @@ from followup_tui.services.complaints.analysis import (
 )
 from followup_tui.store.location import parse_store
 from followup_tui.store.unit_of_work import StoreContext, open_store
+
+from .cli_kit import run
 
 ZONE = ZoneInfo("Asia/Shanghai")
 MONDAY = date.today() - timedelta(days=date.today().weekday() + 14)
@@ -95,12 +96,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("COLUMNS", "200")
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = contextvars.copy_context().run(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:

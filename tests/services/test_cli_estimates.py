@@ -3,35 +3,21 @@ in ``complaint list``, in ``alerts`` and in the JSON's counted time left."""
 
 from __future__ import annotations
 
-import contextvars
 import json
 from pathlib import Path
 
 import pytest
 
-from followup_tui.cli import main
 from followup_tui.domain.calendar import load_calendar
+
+from .cli_kit import desk_with, run
 
 
 @pytest.fixture
 def cn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "config" / "config.toml"
-    config.parent.mkdir()
-    config.write_text('timezone = "Asia/Shanghai"\ncalendar = "cn-mainland"\n', encoding="utf-8")
-    monkeypatch.setenv("FOLLOWUP_CONFIG", str(config))
-    monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "desk.db"))
-    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    monkeypatch.setenv("COLUMNS", "200")
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = contextvars.copy_context().run(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return desk_with(
+        tmp_path, monkeypatch, 'timezone = "Asia/Shanghai"\ncalendar = "cn-mainland"\n'
+    )
 
 
 def file_case(capsys: pytest.CaptureFixture[str], received: str) -> None:

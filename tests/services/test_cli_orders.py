@@ -3,7 +3,6 @@ errors, stable JSON, and user text that prints exactly as typed."""
 
 from __future__ import annotations
 
-import contextvars
 import json
 import re
 import sqlite3
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from followup_tui.cli import main
+from .cli_kit import run
 
 LIST_KEYS = {
     "order_no",
@@ -39,12 +38,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("COLUMNS", "200")
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = contextvars.copy_context().run(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:

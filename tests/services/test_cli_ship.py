@@ -3,16 +3,16 @@ refusals that name the line, nothing stored on a refusal, stable JSON."""
 
 from __future__ import annotations
 
-import contextvars
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from followup_tui.cli import main
 from followup_tui.cli.parser import SHIP_MODES as PARSER_MODES
 from followup_tui.services.timeline.events import SHIP_MODES
+
+from .cli_kit import run
 
 SHIP_KEYS = {"id", "order_no", "carrier", "mode", "tracking_no", "etd", "eta", "lines"}
 
@@ -27,12 +27,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.setenv("COLUMNS", "200")
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = contextvars.copy_context().run(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def ok_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:

@@ -7,7 +7,6 @@ one the fall-back change repeats is taken at its first occurrence, saying so.
 
 from __future__ import annotations
 
-import contextvars
 import json
 import re
 from pathlib import Path
@@ -15,28 +14,12 @@ from typing import Any
 
 import pytest
 
-from followup_tui.cli import main
+from .cli_kit import desk_with, run
 
 
 @pytest.fixture
 def berlin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "config" / "config.toml"
-    config.parent.mkdir()
-    config.write_text('timezone = "Europe/Berlin"\ncalendar = "mon-fri"\n', encoding="utf-8")
-    monkeypatch.setenv("FOLLOWUP_CONFIG", str(config))
-    monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "desk.db"))
-    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    monkeypatch.setenv("COLUMNS", "200")
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = contextvars.copy_context().run(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return desk_with(tmp_path, monkeypatch, 'timezone = "Europe/Berlin"\ncalendar = "mon-fri"\n')
 
 
 def add_order(capsys: pytest.CaptureFixture[str]) -> None:

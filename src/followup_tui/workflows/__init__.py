@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 #: The screen name of the rows the App itself binds (palette, keys, quit); they are
 #: offered in the palette on every screen.
@@ -113,8 +114,13 @@ class PaletteEntry:
         return self.action.split("(", 1)[0]
 
 
+@cache
 def all_workflows() -> tuple[Workflow, ...]:
-    """Every area's table, in the order the palette lists them."""
+    """Every area's table, in the order the palette lists them.
+
+    Made once: screens ask about their rows on every key and footer refresh, and the
+    tables are constants.
+    """
     from followup_tui.workflows import archive, complaints, desk, orders, timeline
 
     return (
@@ -132,12 +138,6 @@ def offered_on(screen: str, workflows: Iterable[Workflow] | None = None) -> tupl
     return tuple(row for row in rows if screen in row.screens)
 
 
-def changes_data(screen: str, action: str) -> bool:
-    """Whether ``action`` on ``screen`` changes data (so a read-only desk refuses it)."""
-    name = action.split("(", 1)[0]
-    return any(row.changes_data and row.action_name == name for row in offered_on(screen))
-
-
 def refused_rows(screen: str) -> tuple[Workflow, ...]:
     """The rows of ``screen`` a watching desk refuses: those that change data and those
     that only serve them."""
@@ -146,8 +146,13 @@ def refused_rows(screen: str) -> tuple[Workflow, ...]:
 
 def refused_when_read_only(screen: str, action: str) -> bool:
     """Whether a watching desk refuses ``action`` on ``screen``."""
-    name = action.split("(", 1)[0]
-    return any(row.action_name == name for row in refused_rows(screen))
+    return action.split("(", 1)[0] in _refused_actions(screen)
+
+
+@cache
+def _refused_actions(screen: str) -> frozenset[str]:
+    """The action names a watching desk refuses on ``screen``, looked up per key."""
+    return frozenset(row.action_name for row in refused_rows(screen))
 
 
 def workflow_ids() -> tuple[str, ...]:

@@ -50,7 +50,7 @@ def refused_when_watching(screen: Screen[Any], action: str) -> bool:
     "read-only" (:func:`say_read_only`), and the services refuse it too.
     """
     name: str = getattr(screen, "WORKFLOW_SCREEN", "")
-    return refused_when_read_only(name, action) and _watching(screen)
+    return _watching(screen) and refused_when_read_only(name, action)
 
 
 def _refused_row(screen: Screen[Any], key: str) -> Workflow | None:
